@@ -1,0 +1,1 @@
+"""mlpy: run untrusted ML scripts inside a Python service."""

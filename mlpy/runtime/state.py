@@ -1,0 +1,146 @@
+"""`CallState`: everything that belongs to one running call, and how runtime code finds it.
+
+Layer 3 (runtime): imports the standard library, `mlpy.errors` and `mlpy.runtime.limits`.
+
+Generated code never sees a `CallState`; it talks to the step counter in its globals and to the
+guard functions. Guards and builtins are shared, stateless module functions: when they need the
+call (to write output, to check a size against the limits, to draw a random number) they ask
+`current()`, which reads a `ContextVar` set by the runner. Guards consult it only on slow paths
+(a size above a small threshold), so the common case costs nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from contextvars import ContextVar
+from typing import Any
+
+from mlpy.errors import MLLimitError, MLTimeoutError
+from mlpy.runtime.limits import Limits
+
+__all__ = ["CallState", "current", "CURRENT"]
+
+#: how many steps the generated code may take between two visits to the slow path
+CHUNK = 1024
+
+
+class CallState:
+    """Mutable, per-call: budget, captured output, module state, capabilities."""
+
+    __slots__ = (
+        "limits",
+        "deadline",
+        "timeout",
+        "steps_left",
+        "stop",
+        "output",
+        "output_size",
+        "globals",
+        "modules",
+        "capabilities",
+        "host_functions",
+        "rng",
+        "extra",
+    )
+
+    def __init__(
+        self,
+        limits: Limits,
+        *,
+        timeout: float | None = None,
+        capabilities: dict[str, list[str]] | None = None,
+        host_functions: dict[str, Any] | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        self.limits = limits
+        self.timeout = limits.timeout if timeout is None else timeout
+        self.deadline = time.monotonic() + self.timeout if deadline is None else deadline
+        #: steps not yet handed to the generated code's inline counter
+        self.steps_left = limits.max_steps
+        #: the first reason the call was stopped (sticky): an MLLimitError to raise again
+        self.stop: MLLimitError | None = None
+        self.output: list[str] = []
+        self.output_size = 0
+        self.globals: dict[str, Any] = {}
+        self.modules: dict[str, Any] = {}
+        self.capabilities = capabilities or {}
+        self.host_functions = host_functions or {}
+        self.rng: Any = None
+        self.extra: dict[str, Any] = {}
+
+    # -- budget -------------------------------------------------------------------------
+
+    def tick(self) -> int:
+        """Slow path of the step check: account the chunk, check deadline and stop, refill.
+
+        Called by generated code when the inline counter goes negative. Returns the size of
+        the next chunk. Raises the sticky stop reason once the call is stopped.
+        """
+        if self.stop is not None:
+            raise self.stop
+        if time.monotonic() > self.deadline:
+            self.halt(MLTimeoutError(f"Execution timeout after {self.timeout:g} seconds", limit="timeout"))
+        if self.steps_left <= 0:
+            self.halt(
+                MLLimitError(
+                    f"step limit exceeded: more than {self.limits.max_steps} steps (max_steps)",
+                    limit="max_steps",
+                )
+            )
+        chunk = CHUNK if self.steps_left >= CHUNK else self.steps_left
+        self.steps_left -= chunk
+        return chunk - 1
+
+    def steps_used(self) -> int:
+        """Steps taken so far (exact once the call has finished)."""
+        inline = self.globals.get("__ml_n", 0)
+        return self.limits.max_steps - self.steps_left - max(inline, 0) if inline > -(1 << 61) else (
+            self.limits.max_steps - self.steps_left
+        )
+
+    def halt(self, error: MLLimitError) -> None:
+        """Stop the call for good: the first reason wins, and every later check raises it."""
+        if self.stop is None:
+            self.stop = error
+        self.poke()
+        raise self.stop
+
+    def cancel(self, error: MLLimitError) -> None:
+        """Ask the call to stop from another thread (first reason wins); it stops at its next check."""
+        if self.stop is None:
+            self.stop = error
+        self.poke()
+
+    def poke(self) -> None:
+        """Force the next inline step check onto the slow path."""
+        self.globals["__ml_n"] = -(1 << 62)
+
+    # -- sizes and output -----------------------------------------------------------------
+
+    def limit_error(self, limit: str, what: str) -> MLLimitError:
+        """A `MLLimitError` for field ``limit`` of `Limits`: ``what`` says what was too big."""
+        return MLLimitError(f"{what} exceeds the limit {limit}={getattr(self.limits, limit)}", limit=limit)
+
+    def write(self, text: str) -> None:
+        """Append to the captured output, within ``max_output``."""
+        size = self.output_size + len(text)
+        if size > self.limits.max_output:
+            room = self.limits.max_output - self.output_size
+            if room > 0:
+                self.output.append(text[:room])
+                self.output_size += room
+            raise self.limit_error("max_output", "output")
+        self.output.append(text)
+        self.output_size = size
+
+    def stdout(self) -> str:
+        """Everything the script printed."""
+        return "".join(self.output)
+
+
+CURRENT: ContextVar[CallState] = ContextVar("mlpy_call_state")
+
+
+def current() -> CallState:
+    """The state of the call running in this thread (or context)."""
+    return CURRENT.get()
