@@ -65,9 +65,35 @@ EXC = PREFIX + "e"
 #: every runtime name the generated code may load (temporaries and arrows are prefixed too)
 ABI_NAMES = frozenset(
     {
-        STEPS, TICK, DEPTH, MAX_DEPTH, DEPTH_ERROR, GETATTR, SETATTR, GETITEM, SETITEM, SLICE,
-        CALL, CALL_METHOD, ITER, ADD, MUL, MOD, EQ, NE, LT, LE, GT, GE, UNPACK, UNPACK_KEYS,
-        THROW, CATCHABLE, ERROR_VALUE, ARITY_ERROR, MODULE,
+        STEPS,
+        TICK,
+        DEPTH,
+        MAX_DEPTH,
+        DEPTH_ERROR,
+        GETATTR,
+        SETATTR,
+        GETITEM,
+        SETITEM,
+        SLICE,
+        CALL,
+        CALL_METHOD,
+        ITER,
+        ADD,
+        MUL,
+        MOD,
+        EQ,
+        NE,
+        LT,
+        LE,
+        GT,
+        GE,
+        UNPACK,
+        UNPACK_KEYS,
+        THROW,
+        CATCHABLE,
+        ERROR_VALUE,
+        ARITY_ERROR,
+        MODULE,
     }
 )
 

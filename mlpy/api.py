@@ -1,0 +1,130 @@
+"""The synchronous public API: `run`, `transpile`, `check`.
+
+Layer 4 (host API): imports the standard library, `mlpy.errors`, `mlpy.compiler` and
+`mlpy.runtime`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from mlpy.compiler.program import Program, check_source, compile_ml
+from mlpy.compiler.program import transpile as _transpile
+from mlpy.errors import MLCheckErrors, MLError, MLSyntaxError
+from mlpy.runtime.capabilities import Grants
+from mlpy.runtime.limits import Limits
+from mlpy.runtime.result import MLResult
+from mlpy.runtime.run import HostFunctions, run_program
+from mlpy.runtime.state import CallState
+from mlpy.source import Span
+
+__all__ = ["check", "compile_code", "run", "transpile", "validate_timeout"]
+
+
+def validate_timeout(timeout: Any, default: float) -> float:
+    """``timeout`` as a positive finite float (``None`` gives ``default``).
+
+    Raises:
+        ValueError: ``timeout`` is not a number, or not positive and finite.
+    """
+    if timeout is None:
+        return default
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ValueError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _decode(code: object) -> str:
+    """ML source as text: a ``str``, or ``bytes`` in UTF-8.
+
+    Raises:
+        MLSyntaxError: bytes that are not UTF-8 (with the position of the first bad byte).
+        TypeError: anything else.
+    """
+    if isinstance(code, str):
+        return code
+    if isinstance(code, bytes | bytearray):
+        try:
+            return bytes(code).decode("utf-8")
+        except UnicodeDecodeError as e:
+            good = bytes(code)[: e.start].decode("utf-8")
+            line = good.count("\n") + 1
+            col = len(good) - (good.rfind("\n") + 1) + 1
+            raise MLSyntaxError(
+                f"source is not valid UTF-8 (byte 0x{code[e.start]:02x})", Span.point(line, col)
+            ) from None
+    raise TypeError(f"ML code must be a str, not {type(code).__name__}")
+
+
+def compile_code(code: object, *, strict: bool = False) -> Program:
+    """Compile ML source (``str`` or UTF-8 ``bytes``) to a cached `Program`.
+
+    Raises:
+        MLCheckErrors: syntax, check or strict-mode errors, all of them.
+        TypeError: ``code`` is neither text nor bytes.
+    """
+    try:
+        text = _decode(code)
+    except MLSyntaxError as e:
+        raise MLCheckErrors([e]) from None
+    return compile_ml(text, strict=strict)
+
+
+def run(
+    code: object,
+    context: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    strict_security: bool = False,
+    limits: Limits | None = None,
+    functions: HostFunctions | None = None,
+    capabilities: Grants | None = None,
+) -> MLResult:
+    """Run ML ``code`` in this thread and return its `MLResult` (errors are results).
+
+    ``context`` values become top-level variables; ``timeout`` (seconds) defaults to
+    ``limits.timeout``; ``functions`` registers host functions by name; ``capabilities``
+    grants host access (§7.3).
+
+    Raises:
+        TypeError, ValueError: the host passed a bad context, timeout, function or grant.
+    """
+    limits = limits or Limits()
+    seconds = validate_timeout(timeout, limits.timeout)
+    try:
+        program = compile_code(code, strict=strict_security)
+    except MLCheckErrors as e:
+        return MLResult.failure(e)
+    except TypeError as e:
+        return MLResult(success=False, error=f"TypeError: {e}", error_type="TypeError")
+    state = CallState(limits, timeout=seconds)
+    return run_program(program, context, limits=limits, state=state, functions=functions, grants=capabilities)
+
+
+def transpile(code: object, *, strict_security: bool = False) -> str:
+    """The Python that ML ``code`` compiles to (readable, via ``ast.unparse``).
+
+    Raises:
+        MLCheckErrors: the code has errors (all of them are in ``.errors``).
+        TypeError: ``code`` is neither text nor bytes.
+    """
+    return (
+        compile_code(code, strict=strict_security).python_source
+        if not isinstance(code, str)
+        else _transpile(code, strict=strict_security)
+    )
+
+
+def check(code: object, *, strict_security: bool = False) -> list[MLError]:
+    """Every error found in ML ``code`` before running it; empty for a valid program."""
+    try:
+        text = _decode(code)
+    except MLSyntaxError as e:
+        return [e]
+    except TypeError as e:
+        return [MLSyntaxError(str(e))]
+    return check_source(text, strict=strict_security)

@@ -1,0 +1,147 @@
+"""The ``mlpy`` command: run, transpile and check ML files, and serve the HTTP API.
+
+Layer 6 (tools): may import anything in mlpy; imports the server only for ``mlpy serve``.
+
+    mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
+    mlpy transpile FILE
+    mlpy check FILE
+    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict]
+
+``-`` as FILE reads standard input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mlpy.api import check, run, transpile
+from mlpy.errors import MLCheckErrors, MLError
+from mlpy.source import snippet
+
+__all__ = ["main"]
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise SystemExit(f"mlpy: cannot read {path}: {e.strerror}") from None
+
+
+def _context(arg: str | None) -> dict[str, Any] | None:
+    if arg is None:
+        return None
+    text = arg
+    if arg.startswith("@"):
+        try:
+            text = Path(arg[1:]).read_text("utf-8")
+        except OSError as e:
+            raise SystemExit(f"mlpy: cannot read context file {arg[1:]}: {e.strerror}") from None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SystemExit(f"mlpy: --context is not valid JSON: {e}") from None
+    if not isinstance(value, dict):
+        raise SystemExit("mlpy: --context must be a JSON object")
+    return value
+
+
+def _show(error: MLError, name: str, source: str) -> str:
+    where = f"{name}:{error.line}:{error.column}: " if error.line else f"{name}: "
+    text = f"{where}{error.error_type}: {error.message}"
+    if error.line and error.column:
+        caret = snippet(source, error.line, error.column)
+        if caret:
+            text += "\n" + "\n".join("    " + ln for ln in caret.splitlines())
+    return text
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    code = _read(args.file)
+    try:
+        result = run(code, _context(args.context), timeout=args.timeout, strict_security=args.strict)
+    except (TypeError, ValueError) as e:
+        raise SystemExit(f"mlpy: {e}") from None
+    sys.stdout.write(result.stdout)
+    if args.json:
+        print(json.dumps(result.to_dict(), default=str))
+    elif result.success:
+        print(json.dumps(result.value, ensure_ascii=False))
+    if not result.success:
+        print(result.error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_transpile(args: argparse.Namespace) -> int:
+    code = _read(args.file)
+    try:
+        print(transpile(code, strict_security=args.strict))
+    except MLCheckErrors as e:
+        text = code.decode("utf-8", "replace")
+        for err in e.errors:
+            print(_show(err, args.file, text), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    code = _read(args.file)
+    errors = check(code, strict_security=args.strict)
+    text = code.decode("utf-8", "replace")
+    for err in errors:
+        print(_show(err, args.file, text), file=sys.stderr)
+    if errors:
+        return 1
+    print(f"{args.file}: ok")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from mlpy.server.serve import serve  # the server extra is needed only here
+
+    return serve(host=args.host, port=args.port, workers=args.workers, strict=args.strict)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mlpy", description="Run untrusted ML scripts safely.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run an ML file and print its output and result")
+    r.add_argument("file", help="the .ml file, or - for standard input")
+    r.add_argument("--context", help="context values: a JSON object, or @file.json")
+    r.add_argument("--timeout", type=float, default=None, help="seconds (default 5)")
+    r.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+    r.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    r.set_defaults(fn=_cmd_run)
+    for name, fn, text in (
+        ("transpile", _cmd_transpile, "print the Python an ML file compiles to"),
+        ("check", _cmd_check, "report every error found before running"),
+    ):
+        c = sub.add_parser(name, help=text)
+        c.add_argument("file", help="the .ml file, or - for standard input")
+        c.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+        c.set_defaults(fn=fn)
+    s = sub.add_parser("serve", help="run the HTTP service")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--strict", action="store_true")
+    s.set_defaults(fn=_cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``mlpy`` console script."""
+    args = _parser().parse_args(argv)
+    code: int = args.fn(args)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

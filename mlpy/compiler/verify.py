@@ -1,0 +1,122 @@
+"""A default-deny check of the Python AST that codegen produced, run before every ``compile()``.
+
+Layer 2 (compiler): imports the standard library and `mlpy.compiler.abi`.
+
+Codegen is trusted to be right; this verifier makes sure that a codegen bug can never become an
+escape. Only the node kinds codegen is meant to emit are accepted, and only in the shapes it
+emits them: no attribute access at all, no subscripts, no imports, no lambdas or classes, calls
+only of plain names, names with ``__`` only when they are runtime (`abi`) names, and constants
+only of ML's scalar types. Anything else is an internal error, never run.
+"""
+
+from __future__ import annotations
+
+import ast as py
+
+from mlpy.compiler import abi
+
+__all__ = ["VerificationError", "verify"]
+
+
+class VerificationError(Exception):
+    """The generated Python breaks a rule of this module (a bug in mlpy, not in the script)."""
+
+
+_ALLOWED: frozenset[type[py.AST]] = frozenset(
+    {
+        py.Module,
+        py.FunctionDef,
+        py.arguments,
+        py.arg,
+        py.Return,
+        py.Assign,
+        py.AugAssign,
+        py.Expr,
+        py.If,
+        py.While,
+        py.For,
+        py.Break,
+        py.Continue,
+        py.Pass,
+        py.Try,
+        py.ExceptHandler,
+        py.Raise,
+        py.Global,
+        py.Nonlocal,
+        py.Name,
+        py.Load,
+        py.Store,
+        py.Constant,
+        py.List,
+        py.Tuple,
+        py.Dict,
+        py.Call,
+        py.BinOp,
+        py.UnaryOp,
+        py.BoolOp,
+        py.IfExp,
+        py.Compare,
+        py.Sub,
+        py.Add,
+        py.Div,
+        py.FloorDiv,
+        py.Not,
+        py.USub,
+        py.UAdd,
+        py.And,
+        py.Or,
+        py.Lt,
+        py.Gt,
+    }
+)
+_CONSTANT_TYPES = (type(None), bool, int, float, str)
+_INVENTED_PREFIXES = (abi.TEMP, abi.ARROW, abi.EXC, abi.PREFIX + "k_")
+
+
+def _name_ok(name: str) -> bool:
+    if not name.startswith("__"):
+        return name.isidentifier()
+    return name in abi.ABI_NAMES or (
+        name.startswith(_INVENTED_PREFIXES) and name[2:].replace("_", "a").isalnum()
+    )
+
+
+def verify(module: py.Module) -> None:
+    """Walk ``module`` and raise `VerificationError` at the first thing codegen should not emit."""
+    for node in py.walk(module):
+        kind = type(node)
+        if kind not in _ALLOWED:
+            raise VerificationError(f"node {kind.__name__} is not allowed in generated code")
+        if kind is py.Name and not _name_ok(node.id):  # type: ignore[attr-defined]
+            raise VerificationError(f"name {node.id!r} is not allowed")  # type: ignore[attr-defined]
+        elif kind is py.Call:
+            call: py.Call = node  # type: ignore[assignment]
+            if type(call.func) is not py.Name or call.keywords:
+                raise VerificationError("only plain names may be called, without keywords")
+        elif kind is py.Constant:
+            if type(node.value) not in _CONSTANT_TYPES:  # type: ignore[attr-defined]
+                raise VerificationError(f"constant of type {type(node.value).__name__}")  # type: ignore[attr-defined]
+        elif kind is py.FunctionDef:
+            fn: py.FunctionDef = node  # type: ignore[assignment]
+            if fn.decorator_list or fn.returns or not _name_ok(fn.name):
+                raise VerificationError(f"function {fn.name!r} has a disallowed shape")
+            a = fn.args
+            if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs:
+                raise VerificationError("functions take plain positional parameters only")
+            if any(not _name_ok(p.arg) or p.annotation for p in a.args):
+                raise VerificationError("parameter with a disallowed name or annotation")
+        elif kind is py.Global or kind is py.Nonlocal:
+            names: list[str] = node.names  # type: ignore[attr-defined]
+            if not all(_name_ok(n) for n in names):
+                raise VerificationError("global/nonlocal of a disallowed name")
+        elif kind is py.ExceptHandler:
+            h: py.ExceptHandler = node  # type: ignore[assignment]
+            if not (isinstance(h.type, py.Name) and h.type.id == abi.CATCHABLE) or h.name not in (
+                None,
+                abi.EXC,
+            ):
+                raise VerificationError("except clauses catch only the runtime's catchable errors")
+        elif kind is py.Raise:
+            r: py.Raise = node  # type: ignore[assignment]
+            if r.cause is not None or not isinstance(r.exc, py.Call):
+                raise VerificationError("raise only of a thrown value")
