@@ -79,7 +79,9 @@ class CallState:
         if self.stop is not None:
             raise self.stop
         if time.monotonic() > self.deadline:
-            self.halt(MLTimeoutError(f"Execution timeout after {self.timeout:g} seconds", limit="timeout"))
+            self.halt(
+                MLTimeoutError(f"Execution timeout after {float(self.timeout)} seconds", limit="timeout")
+            )
         if self.steps_left <= 0:
             self.halt(
                 MLLimitError(
@@ -94,8 +96,10 @@ class CallState:
     def steps_used(self) -> int:
         """Steps taken so far (exact once the call has finished)."""
         inline = self.globals.get("__ml_n", 0)
-        return self.limits.max_steps - self.steps_left - max(inline, 0) if inline > -(1 << 61) else (
-            self.limits.max_steps - self.steps_left
+        return (
+            self.limits.max_steps - self.steps_left - max(inline, 0)
+            if inline > -(1 << 61)
+            else (self.limits.max_steps - self.steps_left)
         )
 
     def halt(self, error: MLLimitError) -> None:

@@ -26,6 +26,7 @@ from mlpy.errors import MLTypeError
 __all__ = [
     "Builtin",
     "BoundMethod",
+    "Module",
     "Opaque",
     "call_value",
     "function_name",
@@ -158,3 +159,20 @@ def arity_error(fn: Any, given: int) -> MLTypeError:
         f"{function_name(fn)}() takes {expected} argument{'s' * (expected != 1)} "
         f"but {given} {'was' if given == 1 else 'were'} given"
     )
+
+
+class Module(Opaque):
+    """A standard module's value (``import math;``): its members are functions and constants.
+
+    Member access on a module reads ``members``; nothing else of the object is reachable.
+    """
+
+    __slots__ = ("name", "members")
+    type_name: ClassVar[str] = "module"
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        self.name = name
+        self.members = members
+
+    def ml_str(self) -> str:
+        return f"<module {self.name}>"

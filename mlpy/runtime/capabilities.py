@@ -1,0 +1,106 @@
+"""Capabilities (LANGUAGE.md §2.9, §6.2, §7.3): what a host grants and what a program needs.
+
+Layer 3 (runtime): imports the standard library and `mlpy.compiler.program`.
+
+A grant is a mapping such as ``{"file.read": ["data/"], "http": ["api.example.com"],
+"env": ["HOME"]}``. A program needs a grant for each host-access module it imports and for
+every ``allow`` in its capability declarations; what is not granted is refused before the
+program runs, naming what is missing. ``allow execute`` is never granted.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+
+from mlpy.compiler.program import Program
+
+__all__ = ["GRANT_KINDS", "Grants", "missing", "normalize"]
+
+Grants = Mapping[str, Sequence[str]]
+
+#: every grant name a host may give
+GRANT_KINDS = frozenset({"file.read", "file.write", "http", "env", "args"})
+
+#: which grants make importing a host-access module possible (any one of them)
+_MODULE_GRANTS = {
+    "file": ("file.read", "file.write"),
+    "path": ("file.read", "file.write"),
+    "http": ("http",),
+    "env": ("env",),
+    "args": ("args",),
+}
+
+
+def normalize(grants: Grants | None) -> dict[str, list[str]]:
+    """Validate a host's grants and copy them into plain lists.
+
+    Raises:
+        ValueError: an unknown grant name, or a value that is not a list of strings.
+    """
+    out: dict[str, list[str]] = {}
+    for kind, values in (grants or {}).items():
+        if kind not in GRANT_KINDS:
+            raise ValueError(f"unknown capability {kind!r} (known: {', '.join(sorted(GRANT_KINDS))})")
+        if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"capability {kind!r} must be a list of strings")
+        out[kind] = list(values)
+    return out
+
+
+def _covers_path(granted: Sequence[str], resource: str) -> bool:
+    literal = resource.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
+    target = posixpath.normpath(literal or ".")
+    if target.startswith("..") or "\x00" in resource:
+        return False
+    for g in granted:
+        base = posixpath.normpath(g)
+        if base == "." or target == base or target.startswith(base.rstrip("/") + "/"):
+            return True
+    return False
+
+
+def _covers_host(granted: Sequence[str], host: str) -> bool:
+    host = host.lower()
+    return any(g.lower() == host or (g.startswith("*.") and host.endswith(g[1:].lower())) for g in granted)
+
+
+def missing(program: Program, grants: Grants) -> list[str]:
+    """What ``program`` needs that ``grants`` does not give, one message per missing grant."""
+    problems: list[str] = []
+    for module in program.imports:
+        root = module.split(".")[0]
+        needed = _MODULE_GRANTS.get(root)
+        if needed and not any(k in grants for k in needed):
+            problems.append(f"import {module} needs the capability {' or '.join(needed)}")
+    for decl in program.capabilities:
+        resources = [i.value for i in decl.items if i.kind == "resource" and i.value is not None]
+        for item in decl.items:
+            if item.kind != "allow":
+                continue
+            problems.extend(_missing_allow(decl.name, item.permission or "", item.value, resources, grants))
+    return problems
+
+
+def _missing_allow(
+    cap: str, permission: str, value: str | None, resources: list[str], grants: Grants
+) -> list[str]:
+    targets = [value] if value is not None else resources
+    if permission == "execute":
+        return [f"capability {cap}: 'allow execute' is never granted"]
+    kind = {"read": "file.read", "write": "file.write", "network": "http", "system": "env"}[permission]
+    granted = grants.get(kind, ())
+    if not targets:
+        return [] if kind in grants else [f"capability {cap}: allow {permission} needs the capability {kind}"]
+    out = []
+    for t in targets:
+        ok = (
+            _covers_path(granted, t)
+            if kind.startswith("file")
+            else _covers_host(granted, t)
+            if kind == "http"
+            else t in granted or "*" in granted
+        )
+        if not ok:
+            out.append(f"capability {cap}: allow {permission} on {t!r} needs {kind} for it")
+    return out

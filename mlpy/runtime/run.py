@@ -1,0 +1,155 @@
+"""Run a compiled `Program` in the current thread: per-call globals, budget, output, result.
+
+Layer 3 (runtime): imports the standard library, `mlpy.errors`, `mlpy.compiler` and
+`mlpy.runtime`.
+
+Each call gets a fresh globals dict: the guard table, the ML builtins as ``__builtins__``
+(never Python's), the budget counters, the host's context values (deep-copied and checked) and
+registered host functions. Code objects are shared between calls; globals never are.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mlpy.compiler import abi
+from mlpy.compiler.program import Program
+from mlpy.errors import MLError, MLLimitError, MLSecurityError
+from mlpy.runtime import capabilities as caps
+from mlpy.runtime.builtins import BUILTINS
+from mlpy.runtime.convert import from_host, is_identifier, to_host
+from mlpy.runtime.guards import GUARDS
+from mlpy.runtime.limits import Limits
+from mlpy.runtime.result import MLResult
+from mlpy.runtime.state import CURRENT, CallState
+from mlpy.runtime.traceback import translate
+from mlpy.runtime.values import Builtin
+
+__all__ = ["HostFunctions", "host_function", "prepare_context", "run_program"]
+
+HostFunctions = Mapping[str, Callable[..., Any]]
+
+_BUILTINS_TABLE: dict[str, Any] = dict(BUILTINS)
+
+#: Python frames a deep ML recursion may need: each ML call is one frame, plus guards between
+_RECURSION_FLOOR = 20_000
+
+
+def _ensure_recursion_headroom(limits: Limits) -> None:
+    needed = max(_RECURSION_FLOOR, limits.max_depth * 4 + 1_000)
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
+
+
+def prepare_context(context: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check and deep-copy the host's context values (§7.1).
+
+    Raises:
+        TypeError: ``context`` is not a mapping, or a value is not JSON-like.
+        ValueError: a key is not an ML identifier.
+    """
+    if context is None:
+        return {}
+    if not isinstance(context, Mapping):
+        raise TypeError(f"context must be a dict, not {type(context).__name__}")
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        if not isinstance(key, str) or not is_identifier(key):
+            raise ValueError(f"context key {key!r} is not an ML identifier")
+        out[abi.py_name(key)] = from_host(value, key)
+    return out
+
+
+def host_function(name: str, fn: Callable[..., Any]) -> Builtin:
+    """Wrap a host function registered by name: ML values in, a converted value out (§7.1).
+
+    Raises:
+        TypeError: ``fn`` is not callable.
+    """
+    if not callable(fn):
+        raise TypeError(f"host function {name!r} is not callable")
+
+    def call(*args: Any) -> Any:
+        return from_host(fn(*(to_host(a) for a in args)), f"{name}()")
+
+    return Builtin(call, name)
+
+
+def run_program(
+    program: Program,
+    context: Mapping[str, Any] | None = None,
+    *,
+    limits: Limits | None = None,
+    state: CallState | None = None,
+    functions: HostFunctions | None = None,
+    grants: caps.Grants | None = None,
+) -> MLResult:
+    """Run ``program`` to completion in this thread and return its `MLResult`.
+
+    Script errors (including limits and timeouts) are results, never exceptions.
+
+    Raises:
+        TypeError, ValueError: the host's context, functions or grants are invalid (§7.1).
+    """
+    limits = limits or Limits()
+    inputs = prepare_context(context)
+    granted = caps.normalize(grants)
+    if state is None:
+        state = CallState(limits, capabilities=granted)
+    missing = caps.missing(program, granted)
+    if missing:
+        error = MLSecurityError("capability not granted: " + "; ".join(missing))
+        return MLResult.failure(error, transpile_time=program.transpile_time)
+    g = _globals(state, inputs, functions or {})
+    _ensure_recursion_headroom(limits)
+    token = CURRENT.set(state)
+    start = time.perf_counter()
+    try:
+        exec(program.code, g)
+        if state.stop is not None:  # a limit hit was swallowed by `finally { return; }`
+            raise state.stop
+        value = to_host(g.get("result"))
+    except Exception as exc:  # noqa: BLE001 - every script failure becomes a result
+        return _failure(exc, state, program, start)
+    finally:
+        CURRENT.reset(token)
+    return MLResult(
+        success=True,
+        value=value,
+        stdout=state.stdout(),
+        execution_time=time.perf_counter() - start,
+        transpile_time=program.transpile_time,
+        steps=state.steps_used(),
+    )
+
+
+def _failure(exc: Exception, state: CallState, program: Program, start: float) -> MLResult:
+    error: MLError = translate(exc)
+    if state.stop is not None and not isinstance(error, MLLimitError):
+        error = state.stop  # the stop reason wins over whatever it caused on the way out
+    return MLResult.failure(
+        error,
+        stdout=state.stdout(),
+        execution_time=time.perf_counter() - start,
+        transpile_time=program.transpile_time,
+        steps=state.steps_used(),
+    )
+
+
+def _globals(state: CallState, inputs: dict[str, Any], functions: HostFunctions) -> dict[str, Any]:
+    g: dict[str, Any] = dict(GUARDS)
+    g["__builtins__"] = _BUILTINS_TABLE
+    g[abi.STEPS] = 0
+    g[abi.DEPTH] = 0
+    g[abi.MAX_DEPTH] = state.limits.max_depth
+    g[abi.TICK] = state.tick
+    for name, fn in functions.items():
+        if not isinstance(name, str) or not is_identifier(name):
+            raise ValueError(f"host function name {name!r} is not an ML identifier")
+        g[abi.py_name(name)] = host_function(name, fn)
+    g.update(inputs)
+    state.globals = g
+    return g
