@@ -20,12 +20,14 @@ from mlpy.errors import (
     MLSyntaxError,
     MLTimeoutError,
 )
+from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncMLExecutor",
     "Limits",
     "MLCheckErrors",
     "MLError",

@@ -33,9 +33,13 @@ def validate_timeout(timeout: Any, default: float) -> float:
         return default
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise ValueError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-    if not math.isfinite(timeout) or timeout <= 0:
+    try:
+        seconds = float(timeout)
+    except OverflowError:  # an int too large for a float
+        seconds = math.inf
+    if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return float(timeout)
+    return seconds
 
 
 def _decode(code: object) -> str:

@@ -5,10 +5,10 @@ Layer 3 (runtime): imports the standard library and `mlpy.errors`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mlpy.errors import MLError
+from mlpy.errors import MLCheckErrors, MLError
 
 __all__ = ["MLResult"]
 
@@ -19,7 +19,10 @@ class MLResult:
 
     ``value`` is the program's ``result`` as plain Python values (None on failure); ``error`` is
     one line such as ``TypeError at line 3, column 9: cannot add number and array``. Times are
-    in seconds.
+    in seconds. ``queue_time`` is the time a call waited for a worker (it counts toward its
+    timeout). ``errors`` lists every error of a failure as dicts with ``error_type``,
+    ``message``, ``line`` and ``column``: several when the program was refused before running
+    (syntax, check or strict-mode errors, §9), one otherwise, none on success.
     """
 
     success: bool
@@ -33,19 +36,36 @@ class MLResult:
     transpile_time: float = 0.0
     queue_time: float = 0.0
     steps: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failure(cls, error: MLError, **fields: Any) -> MLResult:
-        """A failed result for ``error``."""
+        """A failed result for ``error``; for `MLCheckErrors`, ``error`` names every position."""
+        every = list(error.errors) if isinstance(error, MLCheckErrors) else [error]
         return cls(
             success=False,
-            error=error.format(),
+            error=_describe(every),
             error_type=error.error_type,
             error_line=error.line,
             error_column=error.column,
+            errors=[
+                {"error_type": e.error_type, "message": e.message, "line": e.line, "column": e.column}
+                for e in every
+            ],
             **fields,
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict."""
         return asdict(self)
+
+
+def _describe(errors: list[MLError]) -> str:
+    """The first error in full, then where the others are (``(3 errors; the others at ...)``)."""
+    first = errors[0].format()
+    if len(errors) == 1:
+        return first
+    where = "; ".join(
+        f"line {e.line}, column {e.column}" if e.line is not None else "no position" for e in errors[1:]
+    )
+    return f"{first} ({len(errors)} errors; the others at {where})"

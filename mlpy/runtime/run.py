@@ -28,7 +28,7 @@ from mlpy.runtime.state import CURRENT, CallState
 from mlpy.runtime.traceback import translate
 from mlpy.runtime.values import Builtin
 
-__all__ = ["HostFunctions", "host_function", "prepare_context", "run_program"]
+__all__ = ["HostFunctions", "host_function", "prepare_context", "run_prepared", "run_program"]
 
 HostFunctions = Mapping[str, Callable[..., Any]]
 
@@ -94,11 +94,34 @@ def run_program(
     Raises:
         TypeError, ValueError: the host's context, functions or grants are invalid (§7.1).
     """
+    return run_prepared(
+        program, prepare_context(context), limits=limits, state=state, functions=functions, grants=grants
+    )
+
+
+def run_prepared(
+    program: Program,
+    inputs: dict[str, Any],
+    *,
+    limits: Limits | None = None,
+    state: CallState | None = None,
+    functions: HostFunctions | None = None,
+    grants: caps.Grants | None = None,
+) -> MLResult:
+    """`run_program` for ``inputs`` that `prepare_context` already checked and copied.
+
+    The executor prepares the context in the caller's thread (so a bad context is the
+    caller's exception at once) and runs the program in a worker thread.
+
+    Raises:
+        TypeError, ValueError: the host's functions or grants are invalid (§7.1).
+    """
     limits = limits or Limits()
-    inputs = prepare_context(context)
     granted = caps.normalize(grants)
     if state is None:
         state = CallState(limits, capabilities=granted)
+    elif granted and not state.capabilities:
+        state.capabilities = granted  # host-access modules look for the grants on the state
     missing = caps.missing(program, granted)
     if missing:
         error = MLSecurityError("capability not granted: " + "; ".join(missing))

@@ -91,6 +91,8 @@ class CallState:
             )
         chunk = CHUNK if self.steps_left >= CHUNK else self.steps_left
         self.steps_left -= chunk
+        if self.stop is not None:  # cancelled from another thread while we were here: the
+            raise self.stop  # caller is about to overwrite the poke with our return value
         return chunk - 1
 
     def steps_used(self) -> int:
