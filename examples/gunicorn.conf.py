@@ -1,0 +1,41 @@
+"""gunicorn settings for the mlpy HTTP service in production.
+
+    gunicorn -c examples/gunicorn.conf.py mlpy.server.app:app
+
+Each gunicorn worker is one process with its own event loop and its own AsyncMLExecutor of
+MLPY_WORKERS threads (4 by default), so up to workers x MLPY_WORKERS scripts run at once.
+Command-line options override these (``-w 8``, ``-b 0.0.0.0:8000``), and so does the
+GUNICORN_CMD_ARGS environment variable. The MLPY_* variables (docs/http.md) configure the
+service itself.
+"""
+
+import os
+
+#: where to listen; put a reverse proxy in front for anything but localhost
+bind = "127.0.0.1:8000"
+
+#: processes: the interpreter lock makes threads take turns, so CPU throughput comes from
+#: processes; about one per core (WEB_CONCURRENCY overrides)
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+
+#: an asyncio event loop per process (the maintained worker, not uvicorn.workers)
+worker_class = "uvicorn_worker.UvicornWorker"
+
+#: a worker that stops answering its heartbeat for this long is restarted; scripts run in
+#: threads and never block the event loop, so keep it well above MLPY_MAX_TIMEOUT (30 s)
+timeout = 60
+
+#: on restart or shutdown, calls in flight get this long to finish (their timeouts end them)
+graceful_timeout = 35
+
+#: seconds an idle keep-alive connection stays open (match or stay below your proxy's)
+keepalive = 5
+
+#: recycle each worker after about this many requests, to bound memory growth over weeks
+max_requests = 10_000
+max_requests_jitter = 1_000
+
+#: log to standard error and standard output, for the process supervisor to collect
+errorlog = "-"
+accesslog = "-"
+loglevel = "info"

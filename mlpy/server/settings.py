@@ -1,0 +1,125 @@
+"""`Settings`: the HTTP service's configuration, read from ``MLPY_*`` environment variables.
+
+Layer 5 (server): imports the standard library and pydantic.
+
+Every field has an environment variable named ``MLPY_`` plus the field name in capitals
+(``workers`` is ``MLPY_WORKERS``). `Settings.from_env` reads and checks them all at once and
+raises `SettingsError` with one line per bad variable, naming it::
+
+    Settings()                                  # the defaults
+    Settings(workers=8, max_timeout=10.0)       # in code (tests, embedding)
+    Settings.from_env()                         # what `mlpy serve`, uvicorn and gunicorn use
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
+
+#: prefix of every environment variable the service reads
+ENV_PREFIX = "MLPY_"
+
+#: room in a request body for everything but the code and the context (keys, timeout, spacing)
+_BODY_OVERHEAD = 64 * 1024
+#: a JSON string may spell one byte of text with up to six bytes (``\u0001``)
+_ESCAPE_FACTOR = 6
+
+
+class SettingsError(ValueError):
+    """One or more ``MLPY_*`` environment variables are invalid (one line per variable)."""
+
+
+class Settings(BaseModel):
+    """The service's configuration (frozen). Use `from_env` to read the environment.
+
+    Raises:
+        pydantic.ValidationError: a value given in code is invalid.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workers: int = Field(
+        default=4, ge=1, le=1024, description="Executor threads per process: scripts that run at once."
+    )
+    strict: bool = Field(default=False, description="Strict security mode (LANGUAGE.md §9) for every script.")
+    default_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds a script may run when the request gives no timeout.",
+    )
+    max_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="The largest timeout a request may ask for (a larger one is a 422).",
+    )
+    max_code_bytes: int = Field(
+        default=100_000, ge=1, description="The largest script, in UTF-8 bytes (a larger one is a 413)."
+    )
+    max_context_bytes: int = Field(
+        default=1_000_000,
+        ge=0,
+        description="The largest context, as compact UTF-8 JSON (a larger one is a 413).",
+    )
+    max_queue: int = Field(
+        default=100,
+        ge=0,
+        description="Calls that may wait for a free thread; beyond that a request gets 503.",
+    )
+
+    @model_validator(mode="after")
+    def _default_within_max(self) -> Settings:
+        if self.default_timeout > self.max_timeout:
+            raise ValueError(
+                f"default_timeout ({ENV_PREFIX}DEFAULT_TIMEOUT={self.default_timeout}) must not be "
+                f"larger than max_timeout ({ENV_PREFIX}MAX_TIMEOUT={self.max_timeout})"
+            )
+        return self
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body read at all; a larger one is refused (413) unread."""
+        return _ESCAPE_FACTOR * (self.max_code_bytes + self.max_context_bytes) + _BODY_OVERHEAD
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable of ``field``: ``max_queue`` → ``MLPY_MAX_QUEUE``."""
+        return ENV_PREFIX + field.upper()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``MLPY_*`` variables in ``environ`` (default `os.environ`).
+
+        Raises:
+            SettingsError: a variable is not a valid value; the message names each one.
+        """
+        env = os.environ if environ is None else environ
+        raw: dict[str, Any] = {}
+        for field in cls.model_fields:
+            name = cls.env_name(field)
+            if name in env:
+                raw[field] = env[name].strip()
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as e:
+            raise SettingsError(_explain(e, raw)) from None
+
+
+def _explain(error: ValidationError, raw: Mapping[str, Any]) -> str:
+    """One line per problem, each naming its environment variable and the value found."""
+    lines: list[str] = []
+    for item in error.errors():
+        loc = item["loc"]
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if loc and isinstance(loc[0], str):
+            field = loc[0]
+            lines.append(f"{Settings.env_name(field)}={raw.get(field)!r}: {message}")
+        else:
+            lines.append(message)
+    return "invalid settings: " + "; ".join(lines)
