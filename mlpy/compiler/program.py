@@ -48,6 +48,8 @@ class Program:
     module: py.Module
     #: modules the program imports (dotted names), in order
     imports: tuple[str, ...]
+    #: where each of `imports` is written
+    import_spans: tuple[Span, ...]
     #: the program's capability declarations (§2.9)
     capabilities: tuple[ml.Capability, ...]
     #: whether strict mode (§9) checked it
@@ -103,6 +105,7 @@ def compile_ml(
         code=code,
         module=module,
         imports=tuple(".".join(s.module) for s in tree.body if isinstance(s, ml.Import)),
+        import_spans=tuple(s.span for s in tree.body if isinstance(s, ml.Import)),
         capabilities=tuple(s for s in tree.body if isinstance(s, ml.Capability)),
         strict=strict,
         transpile_time=time.perf_counter() - start,

@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 
 from mlpy.compiler.program import Program
+from mlpy.source import Span
 
 __all__ = ["GRANT_KINDS", "Grants", "missing", "normalize"]
 
@@ -65,20 +66,21 @@ def _covers_host(granted: Sequence[str], host: str) -> bool:
     return any(g.lower() == host or (g.startswith("*.") and host.endswith(g[1:].lower())) for g in granted)
 
 
-def missing(program: Program, grants: Grants) -> list[str]:
-    """What ``program`` needs that ``grants`` does not give, one message per missing grant."""
-    problems: list[str] = []
-    for module in program.imports:
+def missing(program: Program, grants: Grants) -> list[tuple[str, Span]]:
+    """What ``program`` needs that ``grants`` does not give: a message and its ML position each."""
+    problems: list[tuple[str, Span]] = []
+    for module, span in zip(program.imports, program.import_spans, strict=True):
         root = module.split(".")[0]
         needed = _MODULE_GRANTS.get(root)
         if needed and not any(k in grants for k in needed):
-            problems.append(f"import {module} needs the capability {' or '.join(needed)}")
+            problems.append((f"import {module} needs the capability {' or '.join(needed)}", span))
     for decl in program.capabilities:
         resources = [i.value for i in decl.items if i.kind == "resource" and i.value is not None]
         for item in decl.items:
             if item.kind != "allow":
                 continue
-            problems.extend(_missing_allow(decl.name, item.permission or "", item.value, resources, grants))
+            found = _missing_allow(decl.name, item.permission or "", item.value, resources, grants)
+            problems.extend((message, item.span) for message in found)
     return problems
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from mlpy.compiler import abi
 from mlpy.compiler.program import Program
-from mlpy.errors import MLError, MLLimitError, MLSecurityError
+from mlpy.errors import MLError, MLLimitError, MLRuntimeError, MLSecurityError, MLTypeError
 from mlpy.runtime import capabilities as caps
 from mlpy.runtime.builtins import BUILTINS
 from mlpy.runtime.convert import from_host, is_identifier, to_host
@@ -73,7 +73,16 @@ def host_function(name: str, fn: Callable[..., Any]) -> Builtin:
         raise TypeError(f"host function {name!r} is not callable")
 
     def call(*args: Any) -> Any:
-        return from_host(fn(*(to_host(a) for a in args)), f"{name}()")
+        try:
+            value = fn(*(to_host(a) for a in args))
+        except MLError:
+            raise  # the host chose an ML error for the script to see
+        except Exception as e:  # noqa: BLE001 - the host's own message may hold host details
+            raise MLRuntimeError(f"host function {name}() failed ({type(e).__name__})") from None
+        try:
+            return from_host(value, f"{name}()")
+        except (TypeError, ValueError) as e:
+            raise MLTypeError(f"host function {name}() returned a value ML cannot use: {e}") from None
 
     return Builtin(call, name)
 
@@ -124,7 +133,8 @@ def run_prepared(
         state.capabilities = granted  # host-access modules look for the grants on the state
     missing = caps.missing(program, granted)
     if missing:
-        error = MLSecurityError("capability not granted: " + "; ".join(missing))
+        messages = "; ".join(message for message, _ in missing)
+        error = MLSecurityError(f"capability not granted: {messages}", missing[0][1])
         return MLResult.failure(error, transpile_time=program.transpile_time)
     g = _globals(state, inputs, functions or {})
     _ensure_recursion_headroom(limits)
