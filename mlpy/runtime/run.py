@@ -136,6 +136,7 @@ def run_prepared(
         messages = "; ".join(message for message, _ in missing)
         error = MLSecurityError(f"capability not granted: {messages}", missing[0][1])
         return MLResult.failure(error, transpile_time=program.transpile_time)
+    state.strict = program.strict
     g = _globals(state, inputs, functions or {})
     _ensure_recursion_headroom(limits)
     token = CURRENT.set(state)

@@ -41,6 +41,7 @@ class CallState:
         "host_functions",
         "rng",
         "extra",
+        "strict",
     )
 
     def __init__(
@@ -67,6 +68,8 @@ class CallState:
         self.host_functions = host_functions or {}
         self.rng: Any = None
         self.extra: dict[str, Any] = {}
+        #: strict security mode (§9): host access is refused even where granted
+        self.strict = False
 
     # -- budget -------------------------------------------------------------------------
 

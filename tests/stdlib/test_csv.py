@@ -171,3 +171,18 @@ def test_file_writes_count_against_the_budget(box: Path) -> None:
     )
     assert r.error_type == "LimitError"
     assert r.error_line == 3
+
+
+def test_s9_strict_mode_refuses_csv_file_functions_even_when_granted(tmp_path: Path) -> None:
+    """§9: csv's file functions are host access; strict mode refuses them at run time."""
+    (tmp_path / "a.csv").write_text("x,y\n1,2\n")
+    grants = {"file.read": [str(tmp_path)]}
+    code = 'import csv;\nrows = csv.read("a.csv");'
+    allowed = mlpy.run(code, capabilities=grants)
+    assert allowed.success, allowed.error
+    refused = mlpy.run(code, capabilities=grants, strict_security=True)
+    assert refused.error_type == "SecurityError"
+    assert "csv.read" in (refused.error or "")
+    assert refused.error_line == 2
+    pure = mlpy.run('import csv;\nresult = csv.read_string("a\\n1\\n");', strict_security=True)
+    assert pure.success and pure.value == [{"a": "1"}]

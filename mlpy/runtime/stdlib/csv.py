@@ -36,12 +36,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from mlpy.errors import MLTypeError, MLValueError
+from mlpy.errors import MLSecurityError, MLTypeError, MLValueError
 from mlpy.runtime.format import to_str
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.stdlib.collections import builtin_table, need_array
 from mlpy.runtime.stdlib.file import READ, need_encoding, read_text, sandbox, write_bytes
-from mlpy.runtime.values import Module, typeof
+from mlpy.runtime.values import Builtin, Module, typeof
 
 __all__ = ["create"]
 
@@ -203,6 +203,20 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
 _MEMBERS = builtin_table("csv", _FUNCTIONS)
 
 
+#: the functions that touch files: host access, refused in strict mode (§9) even when granted
+_FILE_FUNCTIONS = ("read", "write", "append", "count_rows", "get_headers")
+
+
+def _refused(name: str) -> Builtin:
+    def refuse(*_args: Any) -> None:
+        raise MLSecurityError(f"strict mode: csv.{name} reads or writes files and is refused")
+
+    return Builtin(refuse, f"csv.{name}")
+
+
 def create(state: CallState) -> Module:
     """The ``csv`` module for one call (file functions check the call's grants when used)."""
-    return Module("csv", dict(_MEMBERS))
+    members = dict(_MEMBERS)
+    if state.strict:
+        members.update({name: _refused(name) for name in _FILE_FUNCTIONS})
+    return Module("csv", members)
