@@ -16,11 +16,15 @@ from mlpy.errors import MLCheckErrors, MLError, MLSyntaxError
 from mlpy.runtime.capabilities import Grants
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
-from mlpy.runtime.run import HostFunctions, run_program
+from mlpy.runtime.run import HostFunctions, prepare_context, run_prepared
 from mlpy.runtime.state import CallState
+from mlpy.runtime.threads import run_watched
 from mlpy.source import Span
 
 __all__ = ["check", "compile_code", "run", "transpile", "validate_timeout"]
+
+#: seconds `run` waits past the deadline for a call inside a long builtin to stop by itself
+_GRACE = 0.25
 
 
 def validate_timeout(timeout: Any, default: float) -> float:
@@ -88,7 +92,10 @@ def run(
     functions: HostFunctions | None = None,
     capabilities: Grants | None = None,
 ) -> MLResult:
-    """Run ML ``code`` in this thread and return its `MLResult` (errors are results).
+    """Run ML ``code`` and return its `MLResult` (errors are results); blocks until it ends.
+
+    The program runs in a fresh thread with a large stack (deep recursion never depends on
+    the caller's stack size) and is stopped at its deadline even inside a long builtin.
 
     ``context`` values become top-level variables; ``timeout`` (seconds) defaults to
     ``limits.timeout``; ``functions`` registers host functions by name; ``capabilities``
@@ -105,8 +112,18 @@ def run(
         return MLResult.failure(e)
     except TypeError as e:
         return MLResult(success=False, error=f"TypeError: {e}", error_type="TypeError")
+    inputs = prepare_context(context)  # a bad context is the caller's exception, here
     state = CallState(limits, timeout=seconds)
-    return run_program(program, context, limits=limits, state=state, functions=functions, grants=capabilities)
+
+    def work() -> MLResult:
+        return run_prepared(
+            program, inputs, limits=limits, state=state, functions=functions, grants=capabilities
+        )
+
+    outcome = run_watched(work, state, grace=_GRACE)
+    if isinstance(outcome, MLResult):
+        return outcome
+    return MLResult.failure(outcome, transpile_time=program.transpile_time, execution_time=seconds)
 
 
 def transpile(code: object, *, strict_security: bool = False) -> str:

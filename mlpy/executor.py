@@ -47,13 +47,12 @@ import asyncio
 import enum
 import math
 import queue
-import sys
 import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
 from contextvars import Context, copy_context
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any
 
 import anyio
@@ -62,14 +61,14 @@ import anyio.to_thread
 
 from mlpy.api import compile_code, validate_timeout
 from mlpy.compiler.program import Program
-from mlpy.errors import MLCheckErrors, MLLimitError, MLTimeoutError
+from mlpy.errors import MLCheckErrors, MLLimitError
 from mlpy.runtime import capabilities as caps
 from mlpy.runtime.convert import is_identifier
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 from mlpy.runtime.run import HostFunctions, prepare_context, run_prepared
 from mlpy.runtime.state import CURRENT, CallState
-from mlpy.source import Span
+from mlpy.runtime.threads import WORKER_STACK_SIZE, ml_position_of, start_thread, timeout_error
 
 __all__ = ["DEFAULT_GRACE", "DEFAULT_MAX_QUEUE", "WORKER_STACK_SIZE", "AsyncMLExecutor"]
 
@@ -77,10 +76,6 @@ __all__ = ["DEFAULT_GRACE", "DEFAULT_MAX_QUEUE", "WORKER_STACK_SIZE", "AsyncMLEx
 DEFAULT_MAX_QUEUE = 256
 #: seconds the awaiting side waits past the deadline for the worker to stop by itself
 DEFAULT_GRACE = 0.25
-#: bytes of stack for each worker thread (address space; only the pages used are committed)
-WORKER_STACK_SIZE = 64 * 1024 * 1024
-
-_stack_size_lock = threading.Lock()
 
 
 class _Cancelled(MLLimitError):
@@ -172,9 +167,8 @@ class _Workers:
         self._work = weakref.WeakMethod(work)
         self._lock = threading.Lock()
         self._closed = False
-        self._threads = [
-            threading.Thread(target=self._loop, name=f"mlpy-worker-{i}", daemon=True) for i in range(count)
-        ]
+        self._count = count
+        self._threads: list[threading.Thread] = []
         self._started = False
 
     def submit(self, job: _Job) -> None:
@@ -195,7 +189,7 @@ class _Workers:
         with self._lock:
             if not self._closed:
                 self._closed = True
-                for _ in self._threads:
+                for _ in range(self._count):
                     self._queue.put(None)
 
     def join(self) -> None:
@@ -206,13 +200,7 @@ class _Workers:
             thread.join()
 
     def _start(self) -> None:
-        with _stack_size_lock:  # the stack size applies to threads started while it is set
-            previous = threading.stack_size(WORKER_STACK_SIZE)
-            try:
-                for thread in self._threads:
-                    thread.start()
-            finally:
-                threading.stack_size(previous)
+        self._threads = [start_thread(self._loop, name=f"mlpy-worker-{i}") for i in range(self._count)]
         self._started = True
 
     def _loop(self) -> None:
@@ -446,9 +434,9 @@ class AsyncMLExecutor:
                 self._queued -= 1
                 self._live.discard(job)
                 waited = time.monotonic() - job.submitted
-                return MLResult.failure(_timeout_error(job.state), queue_time=waited)
+                return MLResult.failure(timeout_error(job.state), queue_time=waited)
             if job.phase is _Phase.RUNNING:
-                job.state.cancel(_timeout_error(job.state))
+                job.state.cancel(timeout_error(job.state))
         return None
 
     def _give_up(self, job: _Job) -> MLResult | None:
@@ -459,7 +447,7 @@ class AsyncMLExecutor:
             job.abandoned = True
             self._stuck += 1
             thread = job.thread
-        error = _timeout_error(job.state).with_span(_ml_span(thread))
+        error = timeout_error(job.state).with_span(ml_position_of(thread))
         return MLResult.failure(
             error,
             stdout=job.state.stdout(),
@@ -564,7 +552,7 @@ class AsyncMLExecutor:
         if state.stop is not None:
             return MLResult.failure(state.stop)
         if time.monotonic() >= state.deadline:  # the whole timeout went by in the queue
-            return MLResult.failure(_timeout_error(state))
+            return MLResult.failure(timeout_error(state))
         if isinstance(job.source, Program):
             program = job.source
         else:
@@ -632,23 +620,3 @@ def _merge_grants(base: dict[str, list[str]], extra: dict[str, list[str]]) -> di
     return merged
 
 
-def _timeout_error(state: CallState) -> MLTimeoutError:
-    """The error of a call past its deadline (the same text as the in-thread check)."""
-    return MLTimeoutError(f"Execution timeout after {float(state.timeout)} seconds", limit="timeout")
-
-
-def _ml_span(thread: int | None) -> Span | None:
-    """The ML position thread ``thread`` is at now (innermost ML frame), if it is running ML."""
-    frame: FrameType | None = sys._current_frames().get(thread) if thread is not None else None
-    while frame is not None:
-        code = frame.f_code
-        if code.co_filename.startswith("<ml"):
-            positions = list(code.co_positions())
-            index = frame.f_lasti // 2
-            if 0 <= index < len(positions):
-                line, _, col, _ = positions[index]
-                if line is not None and col is not None:
-                    return Span.point(line, col + 1)
-            return Span.point(frame.f_lineno, 1)
-        frame = frame.f_back
-    return None

@@ -1,0 +1,102 @@
+"""Threads that run ML: a big stack, and a watchdog that stops a call at its deadline.
+
+Layer 3 (runtime): imports the standard library, `mlpy.errors`, `mlpy.source` and
+`mlpy.runtime`.
+
+Deep ML recursion through builtins (``map``, ``call``) re-enters the interpreter in C, so a
+thread with a small stack (128 KiB on musl, 512 KiB on macOS) could crash the process long
+before the depth check fires. Every thread that runs ML is therefore started here, with
+`WORKER_STACK_SIZE` of stack (address space; only the pages used are committed).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import TypeVar
+
+from mlpy.errors import MLTimeoutError
+from mlpy.runtime.state import CallState
+from mlpy.source import Span
+
+__all__ = ["WORKER_STACK_SIZE", "ml_position_of", "run_watched", "start_thread", "timeout_error"]
+
+#: bytes of stack for every thread that runs ML
+WORKER_STACK_SIZE = 64 * 1024 * 1024
+
+_stack_size_lock = threading.Lock()
+
+_T = TypeVar("_T")
+
+
+def start_thread(target: Callable[[], None], *, name: str) -> threading.Thread:
+    """Start a daemon thread running ``target`` with a `WORKER_STACK_SIZE` stack."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with _stack_size_lock:  # the stack size applies to threads started while it is set
+        previous = threading.stack_size(WORKER_STACK_SIZE)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    return thread
+
+
+def timeout_error(state: CallState) -> MLTimeoutError:
+    """The error of a call past its deadline (the same text as the in-thread check)."""
+    return MLTimeoutError(f"Execution timeout after {float(state.timeout)} seconds", limit="timeout")
+
+
+def ml_position_of(thread_id: int | None) -> Span | None:
+    """The ML position thread ``thread_id`` is at now (its innermost ML frame), if any."""
+    frame: FrameType | None = sys._current_frames().get(thread_id) if thread_id is not None else None
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.startswith("<ml"):
+            positions = list(code.co_positions())
+            index = frame.f_lasti // 2
+            if 0 <= index < len(positions):
+                line, _, col, _ = positions[index]
+                if line is not None and col is not None:
+                    return Span.point(line, col + 1)
+            return Span.point(frame.f_lineno, 1)
+        frame = frame.f_back
+    return None
+
+
+def run_watched(work: Callable[[], _T], state: CallState, *, grace: float) -> _T | MLTimeoutError:
+    """Run ``work`` in a new big-stack thread and wait for it until the call's deadline.
+
+    At the deadline the call is cancelled (it stops at its next budget check, reporting its
+    ML line); if it is still inside one long builtin ``grace`` seconds later, the caller gets
+    the `MLTimeoutError` (positioned where the thread is) and the thread is left to finish
+    its builtin and stop by itself. The caller's contextvars are visible inside ``work``.
+
+    Raises:
+        Exception: whatever ``work`` raised (runners raise only for the host's mistakes).
+    """
+    box: list[_T] = []
+    failure: list[BaseException] = []
+    ctx = contextvars.copy_context()
+
+    def target() -> None:
+        try:
+            box.append(ctx.run(work))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller below
+            failure.append(e)
+
+    thread = start_thread(target, name="mlpy-run")
+    thread.join(max(0.0, state.deadline - time.monotonic()))
+    if thread.is_alive():
+        state.cancel(timeout_error(state))
+        thread.join(grace)
+    if failure:
+        raise failure[0]  # the host's own mistake (a bad function name or grant)
+    if box:
+        return box[0]
+    error = timeout_error(state)
+    error.span = ml_position_of(thread.ident)
+    return error
