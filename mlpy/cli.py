@@ -7,7 +7,9 @@ Layer 6 (tools): may import anything in mlpy; imports the server only for ``mlpy
     mlpy check FILE
     mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict]
 
-``-`` as FILE reads standard input.
+``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
+(shown as ``FILE:LINE:COLUMN: Type: message`` with the source line and a caret), 2 when mlpy
+itself was called wrongly (bad arguments, unreadable file, bad ``--context`` or ``--timeout``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,16 @@ from typing import Any
 
 from mlpy.api import check, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
+from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
 
 __all__ = ["main"]
+
+
+def _usage(message: str) -> SystemExit:
+    """mlpy was called wrongly: the message on stderr, exit status 2 (as argparse does)."""
+    print(f"mlpy: {message}", file=sys.stderr)
+    return SystemExit(2)
 
 
 def _read(path: str) -> bytes:
@@ -31,7 +40,7 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as e:
-        raise SystemExit(f"mlpy: cannot read {path}: {e.strerror}") from None
+        raise _usage(f"cannot read {path}: {e.strerror}") from None
 
 
 def _context(arg: str | None) -> dict[str, Any] | None:
@@ -41,14 +50,15 @@ def _context(arg: str | None) -> dict[str, Any] | None:
     if arg.startswith("@"):
         try:
             text = Path(arg[1:]).read_text("utf-8")
-        except OSError as e:
-            raise SystemExit(f"mlpy: cannot read context file {arg[1:]}: {e.strerror}") from None
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) else "not UTF-8"
+            raise _usage(f"cannot read context file {arg[1:]}: {reason}") from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
-        raise SystemExit(f"mlpy: --context is not valid JSON: {e}") from None
+        raise _usage(f"--context is not valid JSON: {e}") from None
     if not isinstance(value, dict):
-        raise SystemExit("mlpy: --context must be a JSON object")
+        raise _usage("--context must be a JSON object")
     return value
 
 
@@ -62,19 +72,31 @@ def _show(error: MLError, name: str, source: str) -> str:
     return text
 
 
+def _show_result(result: MLResult, name: str, source: str) -> str:
+    """A failed run's error in the format of `_show` (``result.error`` carries the position)."""
+    error, line, column = result.error or "", result.error_line, result.error_column
+    if not (line and column):
+        return f"{name}: {error}"
+    message = error.replace(f" at line {line}, column {column}:", ":", 1)
+    text = f"{name}:{line}:{column}: {message}"
+    caret = snippet(source, line, column)
+    return text + ("\n" + "\n".join("    " + ln for ln in caret.splitlines()) if caret else "")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     code = _read(args.file)
+    context = _context(args.context)
     try:
-        result = run(code, _context(args.context), timeout=args.timeout, strict_security=args.strict)
+        result = run(code, context, timeout=args.timeout, strict_security=args.strict)
     except (TypeError, ValueError) as e:
-        raise SystemExit(f"mlpy: {e}") from None
+        raise _usage(str(e)) from None
     sys.stdout.write(result.stdout)
     if args.json:
         print(json.dumps(result.to_dict(), default=str))
     elif result.success:
         print(json.dumps(result.value, ensure_ascii=False))
     if not result.success:
-        print(result.error, file=sys.stderr)
+        print(_show_result(result, args.file, code.decode("utf-8", "replace")), file=sys.stderr)
         return 1
     return 0
 

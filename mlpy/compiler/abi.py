@@ -53,7 +53,6 @@ UNPACK_KEYS = PREFIX + "unpack_keys"
 THROW = PREFIX + "throw"
 CATCHABLE = PREFIX + "catchable"
 ERROR_VALUE = PREFIX + "error_value"
-ARITY_ERROR = PREFIX + "arity_error"
 MODULE = PREFIX + "module"
 RESULT_SENTINEL = PREFIX + "unset"
 
@@ -92,7 +91,6 @@ ABI_NAMES = frozenset(
         THROW,
         CATCHABLE,
         ERROR_VALUE,
-        ARITY_ERROR,
         MODULE,
     }
 )

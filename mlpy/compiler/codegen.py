@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast as py
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, assert_never
+from typing import Any, TypeVar, assert_never
 
 from mlpy.compiler import abi
 from mlpy.compiler.scope import Scope, analyze
@@ -84,7 +84,7 @@ def _call(fn: str, *args: py.expr) -> py.Call:
     return py.Call(func=_load(fn), args=list(args), keywords=[])
 
 
-def _const(value: object) -> py.Constant:
+def _const(value: Any) -> py.Constant:
     return py.Constant(value=value)
 
 
@@ -128,7 +128,7 @@ class _Gen:
 
     def block(self, body: Sequence[ml.Stmt]) -> list[py.stmt]:
         """A block with its function declarations hoisted to the top (§2.2)."""
-        ordered = [s for s in body if isinstance(s, ml.FunctionDef)]
+        ordered: list[ml.Stmt] = [s for s in body if isinstance(s, ml.FunctionDef)]
         ordered += [s for s in body if not isinstance(s, ml.FunctionDef)]
         out: list[py.stmt] = []
         for s in ordered:
@@ -148,7 +148,7 @@ class _Gen:
             case ml.AugAssign():
                 return self.aug_assign(s)
             case ml.ArrayDestructure():
-                names = [_store(abi.py_name(n.id)) for n in s.names]
+                names: list[py.expr] = [_store(abi.py_name(n.id)) for n in s.names]
                 value = _call(abi.UNPACK, self.expr(s.value), _const(len(names)))
                 return [py.Assign(targets=[py.Tuple(elts=names, ctx=py.Store())], value=value)]
             case ml.ObjectDestructure():
@@ -166,15 +166,14 @@ class _Gen:
             case ml.For():
                 body = budget_check() + self.block(s.body.body)
                 target = _stamp(_store(abi.py_name(s.var.id)), s.var.span)
-                it = _call(abi.ITER, self.expr(s.iterable))
+                it = _stamp(_call(abi.ITER, self.expr(s.iterable)), s.iterable.span)
                 return [py.For(target=target, iter=it, body=body, orelse=[])]
             case ml.Try():
                 return self.try_(s)
             case ml.Throw():
                 return [py.Raise(exc=_call(abi.THROW, self.expr(s.value)), cause=None)]
             case ml.Return():
-                value = self.expr(s.value) if s.value is not None else None
-                return [py.Return(value=value)]
+                return [py.Return(value=self.expr(s.value) if s.value is not None else None)]
             case ml.Break():
                 return [py.Break()]
             case ml.Continue():
@@ -241,7 +240,7 @@ class _Gen:
 
     def try_(self, s: ml.Try) -> list[py.stmt]:
         body = self.block(s.body.body)
-        handlers: list[py.excepthandler] = []
+        handlers: list[py.ExceptHandler] = []
         if s.handlers:  # only the first clause can match (§2.7): it catches every ML error
             h = s.handlers[0]
             hbody = self.block(h.body.body)

@@ -73,9 +73,17 @@ class Scope:
 
 
 def _declared_target(scope: Scope, name: str) -> Scope:
+    """The scope that owns the ``name`` that ``nonlocal name`` in ``scope`` refers to (§2.3).
+
+    An enclosing function that itself declares ``nonlocal name`` does not define it: its
+    declaration is followed, so a chain of ``nonlocal`` reaches the top level if no function
+    on the way assigns the name.
+    """
     parent = scope.parent
     while parent is not None and not parent.is_top:
-        if name in parent.assigned or name in parent.declared:
+        if name in parent.declared:
+            return _declared_target(parent, name)
+        if name in parent.assigned:
             return parent
         parent = parent.parent
     root = scope
@@ -139,10 +147,16 @@ def _collect_stmt(s: ml.Stmt, scope: Scope, scopes: dict[int, Scope]) -> None:
                 _bind(scope, n.id)
         case ml.For(var=var):
             _bind(scope, var.id)
-        case ml.Try(handlers=handlers):
+        case ml.Try(body=body, handlers=handlers, finalbody=final):
+            # only the first except clause can match (§2.7) and only it is compiled: names the
+            # later ones assign must not become variables of the function
             for h in handlers[:1]:
                 if h.name is not None:
                     _bind(scope, h.name.id)
+            for block in (body, *(h.body for h in handlers[:1]), final):
+                if block is not None:
+                    _collect(block.body, scope, scopes)
+            return
         case ml.Import():
             _bind(scope, s.binding)
         case ml.Nonlocal(names=names):

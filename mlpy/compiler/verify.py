@@ -12,6 +12,7 @@ only of ML's scalar types. Anything else is an internal error, never run.
 from __future__ import annotations
 
 import ast as py
+import re
 
 from mlpy.compiler import abi
 
@@ -70,15 +71,17 @@ _ALLOWED: frozenset[type[py.AST]] = frozenset(
     }
 )
 _CONSTANT_TYPES = (type(None), bool, int, float, str)
-_INVENTED_PREFIXES = (abi.TEMP, abi.ARROW, abi.EXC, abi.PREFIX + "k_")
+#: names codegen invents: numbered temporaries and arrows, the caught exception
+_INVENTED = re.compile(rf"{re.escape(abi.TEMP)}\d+|{re.escape(abi.ARROW)}\d+|{re.escape(abi.EXC)}")
 
 
 def _name_ok(name: str) -> bool:
     if not name.startswith("__"):
         return name.isidentifier()
-    return name in abi.ABI_NAMES or (
-        name.startswith(_INVENTED_PREFIXES) and name[2:].replace("_", "a").isalnum()
-    )
+    if name in abi.ABI_NAMES or _INVENTED.fullmatch(name):
+        return True
+    original = abi.ml_name(name)  # a mangled Python keyword (``__ml_k_class``), exactly
+    return original != name and original.isidentifier() and abi.py_name(original) == name
 
 
 def verify(module: py.Module) -> None:
@@ -93,6 +96,8 @@ def verify(module: py.Module) -> None:
             call: py.Call = node  # type: ignore[assignment]
             if type(call.func) is not py.Name or call.keywords:
                 raise VerificationError("only plain names may be called, without keywords")
+        elif kind is py.Dict and None in node.keys:  # type: ignore[attr-defined]
+            raise VerificationError("dict unpacking (`**`) is not allowed")
         elif kind is py.Constant:
             if type(node.value) not in _CONSTANT_TYPES:  # type: ignore[attr-defined]
                 raise VerificationError(f"constant of type {type(node.value).__name__}")  # type: ignore[attr-defined]

@@ -210,11 +210,14 @@ class _Checker:
                 if self.strict and v.startswith("__"):
                     self.security("strict mode: string literal starting with '__' is refused", e.span)
             case ml.Member(obj=obj, name=name):
-                self.name(name, e.span, "member name")
+                self.name(name, _member_name_span(e), "member name")
                 self.expr(obj, ctx)
-            case ml.Object(pairs=pairs):
+            case ml.Object(pairs=pairs, name_keys=name_keys):
+                for key, where in name_keys:  # a key written as an identifier is one (§1.3, §1.6)
+                    self.name(key, where, "object key")
+                named = {key for key, _ in name_keys}
                 for key, value in pairs:
-                    if self.strict and key.startswith("__"):
+                    if self.strict and key.startswith("__") and key not in named:
                         self.security("strict mode: object key starting with '__' is refused", value.span)
                     self.expr(value, ctx)
             case ml.Arrow(params=params, body=body):
@@ -224,10 +227,18 @@ class _Checker:
                     self.expr(child, ctx)  # type: ignore[arg-type]
 
 
+def _member_name_span(e: ml.Member) -> Span:
+    """Where the name of ``obj.name`` is: the member expression ends with it."""
+    end = e.span
+    return Span(end.end_line, end.end_column - len(e.name), end.end_line, end.end_column)
+
+
 def _own_statements(body: tuple[ml.Stmt, ...]) -> Iterator[ml.Stmt]:
     """Statements of a function body, including those in nested blocks, excluding nested functions."""
     for s in body:
         yield s
+        if isinstance(s, ml.FunctionDef):  # its statements are its own, not the caller's
+            continue
         for child in ml.iter_children(s):
             if isinstance(child, ml.Block):
                 yield from _own_statements(child.body)
@@ -236,13 +247,30 @@ def _own_statements(body: tuple[ml.Stmt, ...]) -> Iterator[ml.Stmt]:
 
 
 def nesting_error(program: ml.Program, limit: int = MAX_NESTING) -> MLSyntaxError | None:
-    """An error at the first node nested deeper than ``limit``, or None. Iterative: never recurses."""
+    """An error at the first node nested deeper than ``limit``, or None. Iterative: never recurses.
+
+    Each ``elif`` / ``else if`` branch counts as one level more than the branch before it, as in
+    the Python it compiles to (nested ``if``/``else``), so a long chain is refused here, the same
+    way every time, rather than by Python's compiler depending on the process's recursion limit.
+    """
     stack: list[tuple[object, int]] = [(program, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             span = getattr(node, "span", None)
             return MLSyntaxError(f"program is nested too deeply (more than {limit} levels)", span)
+        if isinstance(node, ml.If):
+            first_too_deep = limit - depth  # branch i is at depth + 1 + i
+            if first_too_deep < len(node.branches):
+                test = node.branches[first_too_deep][0]
+                why = ", counting each elif as one" if first_too_deep else ""
+                message = f"program is nested too deeply (more than {limit} levels{why})"
+                return MLSyntaxError(message, test.span)
+            if node.orelse is not None:
+                stack.append((node.orelse, depth + len(node.branches)))
+            for i, (test, body) in reversed(list(enumerate(node.branches))):
+                stack += [(body, depth + 1 + i), (test, depth + 1 + i)]
+            continue
         for child in ml.iter_children(node):
             stack.append((child, depth + 1))
     return None

@@ -139,6 +139,9 @@ class Object:
     """``{key: value, "other key": value}`` (keys in source order; a repeat keeps the last)"""
 
     pairs: tuple[tuple[str, Expr], ...]
+    #: the keys written as identifiers or reserved words (not string literals), with their
+    #: spans: the check pass applies the identifier rules of §1.3 to them
+    name_keys: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
     span: Span = _SPAN
 
 

@@ -32,7 +32,7 @@ from mlpy.errors import MLSyntaxError
 from mlpy.language import nodes as ml
 from mlpy.source import Span
 
-__all__ = ["MAX_SOURCE_CHARS", "parse", "parser"]
+__all__ = ["MAX_SOURCE_CHARS", "RESERVED_WORDS", "parse", "parser"]
 
 #: the largest source accepted, in characters
 MAX_SOURCE_CHARS = 1_000_000
@@ -47,6 +47,10 @@ def parse(text: str) -> ml.Program:
     """
     if not isinstance(text, str):
         raise TypeError(f"ML code must be a str, not {type(text).__name__}")
+    if text.startswith("\ufeff"):  # a byte-order mark some editors write: not part of the program
+        text = text[1:]
+    if "\r" in text:  # every line ending is "\n", as Python reads source files
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_text(text)
     try:
         program = parser().parse(text)
@@ -75,7 +79,30 @@ def parser() -> Lark:
         start="program",
         transformer=_Build(),
         maybe_placeholders=False,
+        lexer_callbacks={"NAME": _reserved_word},
     )
+
+
+#: the reserved words of §1.3, each with its terminal
+RESERVED_WORDS = {
+    word: word.upper()
+    for word in (
+        "function fn if elif else while for in return break continue try except finally throw"
+        " import as nonlocal true false null undefined capability"
+    ).split()
+}
+
+
+def _reserved_word(tok: Token) -> Token:
+    """Give a NAME that spells a reserved word the word's own terminal type.
+
+    The contextual lexer only tries the terminals the parser can accept next, so where a
+    reserved word cannot stand (``function while()``, ``f(if)``) it would lex it as a NAME and
+    let it through as an identifier. Retyped, it is a syntax error there; where a reserved word
+    is allowed (object keys, member names) the lexer already gives its own terminal.
+    """
+    kind = RESERVED_WORDS.get(str(tok))
+    return tok if kind is None else Token.new_borrow_pos(kind, str(tok), tok)
 
 
 def grammar_text() -> str:
@@ -131,6 +158,19 @@ def _position_in(tok: Token, offset: int) -> Span:
     return Span(line, col, line, col + 2)
 
 
+def _escape_code(esc: str) -> int | str:
+    """The code point of a ``\\x``/``\\u`` escape (the text after the backslash), or an error message."""
+    if esc == "x":
+        return "invalid escape '\\x' in string: expected two hex digits"
+    if esc == "u":
+        return "invalid escape '\\u' in string: expected \\uHHHH or \\u{H...}"
+    if esc[0] not in "ux":
+        shown = "a line break" if esc == "\n" else f"'\\{esc}'"
+        return f"unknown escape {shown} in string"
+    code = int(esc[2:-1] if esc.startswith("u{") else esc[1:], 16)
+    return code if code <= 0x10FFFF else f"invalid code point in escape \\{esc}"
+
+
 def decode_string(tok: Token) -> str:
     """The value of a string literal, escapes processed (§1.5).
 
@@ -146,16 +186,12 @@ def decode_string(tok: Token) -> str:
         out.append(raw[pos : m.start()])
         pos = m.end()
         esc = m.group(1)
-        where = _position_in(tok, m.start() + 1)
         if esc in _ESCAPES:
             out.append(_ESCAPES[esc])
             continue
-        if esc[0] not in "ux" or len(esc) == 1:
-            shown = "a line break" if esc == "\n" else repr("\\" + esc)
-            raise MLSyntaxError(f"unknown escape {shown} in string", where)
-        code = int(esc[2:-1] if esc.startswith("u{") else esc[1:], 16)
-        if code > 0x10FFFF:
-            raise MLSyntaxError(f"invalid code point in escape \\{esc}", where)
+        code = _escape_code(esc)
+        if isinstance(code, str):  # the position is worked out only for an error (it costs O(n))
+            raise MLSyntaxError(code, _position_in(tok, m.start() + 1))
         out.append(chr(code))
     out.append(raw[pos:])
     value = "".join(out)
@@ -395,13 +431,19 @@ class _Build(Transformer[Token, Any]):
     def array(self, c: list[Any]) -> ml.Array:
         return ml.Array(items=tuple(c[1:-1]), span=_between(c[0], c[-1]))
 
-    def pair(self, c: list[Any]) -> tuple[str, ml.Expr]:
+    def pair(self, c: list[Any]) -> tuple[str, ml.Expr, Span | None]:
         key = c[0]
-        text = decode_string(key) if key.type == "STRING" else str(key)
-        return (text, c[1])
+        if key.type == "STRING":
+            return (decode_string(key), c[1], None)
+        return (str(key), c[1], _tok_span(key))
 
     def object(self, c: list[Any]) -> ml.Object:
-        return ml.Object(pairs=tuple(c[1:-1]), span=_between(c[0], c[-1]))
+        pairs = c[1:-1]
+        return ml.Object(
+            pairs=tuple((k, v) for k, v, _ in pairs),
+            name_keys=tuple((k, where) for k, _, where in pairs if where is not None),
+            span=_between(c[0], c[-1]),
+        )
 
     def paren(self, c: list[Any]) -> ml.Expr:
         inner: ml.Expr = c[1]
@@ -453,8 +495,14 @@ def _token_text(tok: Token) -> str:
     return f"'{text[:30]}{'...' if len(text) > 30 else ''}'"
 
 
+#: terminals named first in "expected ..." lists: what usually closes the construct
+_FIRST = ("_SEMI", "RPAR", "RBRACK", "RBRACE", "_COMMA", "_COLON")
+
+
 def _expected_list(expected: set[str]) -> str:
-    names = sorted({_describe(t) for t in expected if not t.startswith("__")})
+    first = [_describe(t) for t in _FIRST if t in expected]
+    rest = sorted({_describe(t) for t in expected if not t.startswith("__") and t not in _FIRST})
+    names = first + [n for n in rest if n not in first]
     if len(names) > 6:
         return ", ".join(names[:6]) + ", ..."
     return ", ".join(names)
@@ -471,20 +519,22 @@ def _syntax_error(e: UnexpectedInput, text: str) -> MLSyntaxError:
 
 
 def _end_before(text: str, pos: int) -> Span:
-    """The position just after the last token that ends before ``pos``."""
-    while True:
-        while pos > 0 and text[pos - 1].isspace():
-            pos -= 1
-        if pos >= 2 and text[pos - 2 : pos] == "*/" and text.rfind("/*", 0, pos - 2) >= 0:
-            pos = text.rfind("/*", 0, pos - 2)
-            continue
-        line_start = text.rfind("\n", 0, pos) + 1
-        comment = text.find("//", line_start, pos)
-        if comment >= 0 and text[line_start:comment].strip() == "":
-            pos = line_start  # a whole-line comment (§1.2)
-            continue
-        break
-    return _end_of(text[:pos])
+    """The position just after the last token that starts before ``pos``.
+
+    The text is lexed again as the parser saw it (the contextual lexer decides what ``//``
+    means, §1.2), so comments are skipped and string contents that look like comments are not.
+    """
+    last: Token | None = None
+    try:
+        for tok in parser().parse_interactive(text).iter_parse():
+            if tok.start_pos is None or tok.start_pos >= pos:
+                break
+            last = tok
+    except (LarkError, MLSyntaxError):  # pragma: no cover - the error is reported below pos
+        pass
+    if last is None or last.end_line is None or last.end_column is None:
+        return _end_of(text[:pos])
+    return Span.point(last.end_line, last.end_column)
 
 
 def _end_of(text: str) -> Span:
@@ -496,10 +546,11 @@ def _end_of(text: str) -> Span:
 
 def _unexpected_char(e: UnexpectedCharacters, text: str) -> MLSyntaxError:
     span = Span.point(e.line, e.column)
-    ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+    pos = e.pos_in_stream or 0
+    ch = text[pos] if pos < len(text) else ""
     if ch in "\"'":
         return MLSyntaxError("unterminated string", span)
-    if text.startswith("/*", e.pos_in_stream):
+    if text.startswith("/*", pos):
         return MLSyntaxError("unterminated comment: '/*' has no closing '*/'", span)
     if ch == "\\":
         return MLSyntaxError("unexpected '\\' outside a string", span)
@@ -508,9 +559,25 @@ def _unexpected_char(e: UnexpectedCharacters, text: str) -> MLSyntaxError:
     return MLSyntaxError(f"unexpected character {ch!r}{hint}", span)
 
 
+def _acceptable(e: UnexpectedToken) -> set[str]:
+    """The terminals the parser could really take where it failed.
+
+    ``e.expected`` is the lookahead set of the LALR state, which after a shift can hold the
+    follow sets of unrelated contexts (``x = {a: 1`` would "expect" ``;``); asking the
+    interactive parser which terminals it accepts gives the exact set.
+    """
+    interactive = getattr(e, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            return set(interactive.accepts())
+        except (LarkError, MLSyntaxError):  # pragma: no cover - a callback refused a probe
+            pass
+    return set(e.expected) if e.expected else set()
+
+
 def _unexpected_token(e: UnexpectedToken, text: str) -> MLSyntaxError:
     tok = e.token
-    expected = set(e.expected) if e.expected else set()
+    expected = _acceptable(e)
     pos = tok.start_pos if tok.type != "$END" and tok.start_pos is not None else len(text)
     for start in (pos, pos - 1):  # `/*` may have been read as the operator `/` then `*`
         if start >= 0 and text.startswith("/*", start) and "*/" not in text[start + 2 :]:

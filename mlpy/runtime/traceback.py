@@ -100,7 +100,9 @@ def _as_ml_error(exc: BaseException) -> MLError:
     if isinstance(exc, MemoryError):
         return MLLimitError("out of memory", limit="memory")
     if isinstance(exc, ZeroDivisionError):
-        return MLZeroDivisionError("modulo by zero" if "modulo" in msg else "division by zero")
+        # Python says "integer division or modulo by zero" for `//`: that is a division
+        modulo = "modulo" in msg and "division" not in msg
+        return MLZeroDivisionError("modulo by zero" if modulo else "division by zero")
     if isinstance(exc, NameError):
         return _name_error(msg)
     if isinstance(exc, OverflowError):

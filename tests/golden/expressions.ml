@@ -1,0 +1,26 @@
+// Every expression kind: literals, operators (guarded and native), logic, ternary, postfix.
+n = 42; f = 2.5; big = 0x1F; s = "t\n"; t = true; u = null; v = undefined;
+arr = [1, "a", [n]];
+obj = {a: 1, "b c": 2, if: 3};
+sum = n + f;
+diff = n - 1;
+prod = n * 2;
+quot = n / 4;
+fl = n // 4;
+mod = n % 5;
+neg = -n;
+pos = +f;
+lit = -1;
+not_t = !t;
+cmp = [n == 1, n != 1, n < 1, n <= 1, n > 1, n >= 1];
+logic = t && u || v;
+tern = t ? "yes" : "no";
+paren = (n + 1) * 2;
+member = obj.a;
+index = arr[0];
+sl = arr[1:];
+sl2 = arr[::-1];
+sl3 = arr[0:2:1];
+call = len(arr);
+method = "abc".upper();
+chained = obj.a.b;
