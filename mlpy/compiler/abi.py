@@ -25,10 +25,8 @@ _PY_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"__b
 
 # Budget: the step counter lives in the call's globals and is decremented inline.
 STEPS = PREFIX + "n"  #: remaining steps of the current chunk (int, global)
+LOCAL_STEPS = PREFIX + "c"  #: a function's own countdown, borrowed from STEPS (int, local)
 TICK = PREFIX + "tick"  #: slow path: refill the chunk, check deadline and cancel
-DEPTH = PREFIX + "d"  #: current ML call depth (int, global)
-MAX_DEPTH = PREFIX + "maxd"  #: the call's depth limit (int, global)
-DEPTH_ERROR = PREFIX + "depth_error"
 
 # Guards: every dynamic operation whose meaning depends on types.
 GETATTR = PREFIX + "getattr"
@@ -65,10 +63,8 @@ EXC = PREFIX + "e"
 ABI_NAMES = frozenset(
     {
         STEPS,
+        LOCAL_STEPS,
         TICK,
-        DEPTH,
-        MAX_DEPTH,
-        DEPTH_ERROR,
         GETATTR,
         SETATTR,
         GETITEM,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, assert_never
 
 from mlpy.compiler import abi
-from mlpy.compiler.scope import Scope, analyze
+from mlpy.compiler.scope import Scope, analyze, is_int
 from mlpy.language import nodes as ml
 from mlpy.source import Span
 
@@ -49,6 +49,28 @@ _NATIVE_OPS: dict[ml.BinaryOp, py.operator] = {
     ml.BinaryOp.DIV: py.Div(),
     ml.BinaryOp.FLOORDIV: py.FloorDiv(),
 }
+_INT_NATIVE: dict[ml.BinaryOp, py.operator] = {ml.BinaryOp.ADD: py.Add(), ml.BinaryOp.MOD: py.Mod()}
+_ORDER: dict[ml.BinaryOp, type[py.cmpop]] = {
+    ml.BinaryOp.LT: py.Lt,
+    ml.BinaryOp.LE: py.LtE,
+    ml.BinaryOp.GT: py.Gt,
+    ml.BinaryOp.GE: py.GtE,
+}
+_EQUALITY: dict[ml.BinaryOp, type[py.cmpop]] = {ml.BinaryOp.EQ: py.Eq, ml.BinaryOp.NE: py.NotEq}
+
+
+def _numeric(e: ml.Expr | None, ints: frozenset[str]) -> bool:
+    """True if ``e`` is certainly a number: a number literal or a provably integer local."""
+    if isinstance(e, ml.Unary) and e.op == "-":
+        e = e.operand
+    return isinstance(e, ml.Number) or is_int(e, ints)
+
+
+def _scalar(e: ml.Expr | None, ints: frozenset[str]) -> bool:
+    """True if ``e`` is certainly a scalar: a number, string, boolean or null literal, or an integer."""
+    return isinstance(e, ml.String | ml.Bool | ml.Null) or _numeric(e, ints)
+
+
 _UNARY: dict[str, py.unaryop] = {"!": py.Not(), "-": py.USub(), "+": py.UAdd()}
 
 
@@ -88,17 +110,19 @@ def _const(value: Any) -> py.Constant:
     return py.Constant(value=value)
 
 
-def budget_check() -> list[py.stmt]:
+def budget_check(counter: str = abi.STEPS) -> list[py.stmt]:
     """The step check at a loop back-edge or function entry (one place, so it can change).
 
-    ``__ml_n`` counts down inline; every `CHUNK` steps ``__ml_tick()`` checks the deadline, the
-    step budget and the cancel flag, and refills the counter.
+    ``counter`` counts down inline: the module's ``__ml_n``, or inside a function with loops its
+    local ``__ml_c`` (a local is about twice as cheap as a global). When it goes negative,
+    ``__ml_tick()`` checks the deadline, the step budget, the recursion depth and the cancel
+    flag, and hands out the next chunk of steps.
     """
     return [
-        py.AugAssign(target=_store(abi.STEPS), op=py.Sub(), value=_const(1)),
+        py.AugAssign(target=_store(counter), op=py.Sub(), value=_const(1)),
         py.If(
-            test=py.Compare(left=_load(abi.STEPS), ops=[py.Lt()], comparators=[_const(0)]),
-            body=[py.Assign(targets=[_store(abi.STEPS)], value=_call(abi.TICK))],
+            test=py.Compare(left=_load(counter), ops=[py.Lt()], comparators=[_const(0)]),
+            body=[py.Assign(targets=[_store(counter)], value=_call(abi.TICK))],
             orelse=[],
         ),
     ]
@@ -110,6 +134,16 @@ class _Function:
 
     scope: Scope
     temps: int = 0
+    #: whether the function has a loop (and so borrows the step counter into a local)
+    has_loops: bool = False
+
+    @property
+    def counter(self) -> str:
+        """The step counter loops in this function decrement."""
+        if self.scope.is_top:
+            return abi.STEPS
+        self.has_loops = True
+        return abi.LOCAL_STEPS
 
 
 @dataclass
@@ -161,10 +195,10 @@ class _Gen:
             case ml.If():
                 return [self.if_(s)]
             case ml.While():
-                body = budget_check() + self.block(s.body.body)
+                body = budget_check(self.fn.counter) + self.block(s.body.body)
                 return [py.While(test=self.expr(s.test), body=body, orelse=[])]
             case ml.For():
-                body = budget_check() + self.block(s.body.body)
+                body = budget_check(self.fn.counter) + self.block(s.body.body)
                 target = _stamp(_store(abi.py_name(s.var.id)), s.var.span)
                 it = _stamp(_call(abi.ITER, self.expr(s.iterable)), s.iterable.span)
                 return [py.For(target=target, iter=it, body=body, orelse=[])]
@@ -208,7 +242,7 @@ class _Gen:
                 return [
                     py.Assign(
                         targets=[_store(abi.py_name(name))],
-                        value=self.binop(s.op, current, self.expr(s.value)),
+                        value=self.binop(s.op, current, self.expr(s.value), s.target, s.value),
                     )
                 ]
             case ml.Member(obj=obj, name=name):
@@ -257,7 +291,7 @@ class _Gen:
         return [py.Try(body=body, handlers=handlers, orelse=[], finalbody=final)]
 
     def function(self, node: ml.FunctionDef | ml.Arrow, name: str) -> py.FunctionDef:
-        """A Python ``def`` for an ML function or arrow: budget and depth checks, then the body."""
+        """A Python ``def`` for an ML function or arrow: the step check, then the body."""
         scope, params, body = self.scopes[id(node)], node.params, node.body
         saved_fn, saved_pending = self.fn, self.pending
         self.fn, self.pending = _Function(scope), []
@@ -266,8 +300,9 @@ class _Gen:
         else:
             value = self.expr(body)
             inner = [*self.pending, _stamp(py.Return(value=value), body.span)]
+        has_loops = self.fn.has_loops
         self.fn, self.pending = saved_fn, saved_pending
-        decls: list[py.stmt] = [py.Global(names=[abi.STEPS, abi.DEPTH])]
+        decls: list[py.stmt] = [py.Global(names=[abi.STEPS])]
         by_kind: dict[str, list[str]] = {"global": [], "nonlocal": []}
         for declared in sorted(scope.declared):
             by_kind[scope.resolved[declared]].append(abi.py_name(declared))
@@ -275,18 +310,24 @@ class _Gen:
             decls.append(py.Global(names=by_kind["global"]))
         if by_kind["nonlocal"]:
             decls.append(py.Nonlocal(names=by_kind["nonlocal"]))
-        depth_check = py.If(
-            test=py.Compare(left=_load(abi.DEPTH), ops=[py.Gt()], comparators=[_load(abi.MAX_DEPTH)]),
-            body=[py.Expr(value=_call(abi.DEPTH_ERROR))],
-            orelse=[],
-        )
-        guarded = py.Try(
-            body=[depth_check, *inner],
-            handlers=[],
-            orelse=[],
-            finalbody=[py.AugAssign(target=_store(abi.DEPTH), op=py.Sub(), value=_const(1))],
-        )
-        enter = py.AugAssign(target=_store(abi.DEPTH), op=py.Add(), value=_const(1))
+        body_stmts = [*decls, *budget_check()]
+        if has_loops:
+            # loops count down a local borrowed from the module's counter, handed back on
+            # every exit, so no step is lost or counted twice
+            body_stmts += [
+                py.Assign(targets=[_store(abi.LOCAL_STEPS)], value=_load(abi.STEPS)),
+                py.Assign(targets=[_store(abi.STEPS)], value=_const(0)),
+                py.Try(
+                    body=inner,
+                    handlers=[],
+                    orelse=[],
+                    finalbody=[
+                        py.AugAssign(target=_store(abi.STEPS), op=py.Add(), value=_load(abi.LOCAL_STEPS))
+                    ],
+                ),
+            ]
+        else:
+            body_stmts += inner
         args = py.arguments(
             posonlyargs=[],
             args=[_stamp(py.arg(arg=abi.py_name(p.name)), p.span) for p in params],
@@ -297,7 +338,7 @@ class _Gen:
         fn = py.FunctionDef(
             name=name,
             args=args,
-            body=[*decls, *budget_check(), enter, guarded],
+            body=body_stmts,
             decorator_list=[],
             returns=None,
         )
@@ -327,7 +368,7 @@ class _Gen:
                     return _const(-operand.value)
                 return py.UnaryOp(op=_UNARY[op], operand=self.expr(operand))
             case ml.Binary(op=op, left=left, right=right):
-                return self.binop(op, self.expr(left), self.expr(right))
+                return self.binop(op, self.expr(left), self.expr(right), left, right)
             case ml.Logical(op=op, left=left, right=right):
                 boolop: py.boolop = py.And() if op == "&&" else py.Or()
                 return py.BoolOp(op=boolop, values=[self.expr(left), self.expr(right)])
@@ -345,7 +386,29 @@ class _Gen:
             case _:
                 assert_never(e)
 
-    def binop(self, op: ml.BinaryOp, left: py.expr, right: py.expr) -> py.expr:
+    def binop(
+        self,
+        op: ml.BinaryOp,
+        left: py.expr,
+        right: py.expr,
+        left_ml: ml.Expr | None = None,
+        right_ml: ml.Expr | None = None,
+    ) -> py.expr:
+        """``left op right``: Python's own operator where the operand types make it mean the
+        same as ML's (§3.3-§3.5), else the operator's guard.
+
+        Native when provably the same: ``+`` and ``%`` of two integers (integer ``+`` grows
+        one bit a step, so needs no size cap); ``< <= > >=`` with a number on either side
+        (Python compares numbers alike and raises TypeError for every mix ML refuses); ``==``
+        and ``!=`` with a scalar on either side (no deep or cyclic walk can happen).
+        """
+        ints = self.fn.scope.int_locals
+        if op in _INT_NATIVE and is_int(left_ml, ints) and is_int(right_ml, ints):
+            return py.BinOp(left=left, op=_INT_NATIVE[op], right=right)
+        if op in _ORDER and (_numeric(left_ml, ints) or _numeric(right_ml, ints)):
+            return py.Compare(left=left, ops=[_ORDER[op]()], comparators=[right])
+        if op in _EQUALITY and (_scalar(left_ml, ints) or _scalar(right_ml, ints)):
+            return py.Compare(left=left, ops=[_EQUALITY[op]()], comparators=[right])
         guard = _GUARDED_OPS.get(op)
         if guard is not None:
             return _call(guard, left, right)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from mlpy.language import nodes as ml
 
-__all__ = ["Scope", "analyze"]
+__all__ = ["Scope", "analyze", "infer_ints", "is_int"]
 
 FunctionNode = ml.FunctionDef | ml.Arrow | ml.Program
 
@@ -43,6 +43,13 @@ class Scope:
     declared: set[str] = field(default_factory=set)
     #: for each declared name: "nonlocal" (an enclosing function's) or "global" (top level)
     resolved: dict[str, str] = field(default_factory=dict)
+    #: every binding of each name here: ("=", value) for ``x = value``, (op, value) for
+    #: ``x op= value``, ("other", None) for parameters, loops, destructuring, imports, defs
+    bindings: dict[str, list[tuple[str, ml.Expr | None]]] = field(default_factory=dict)
+    #: names an inner function assigns through ``nonlocal``
+    inner_writes: set[str] = field(default_factory=set)
+    #: locals that always hold an integer (see `infer_ints`); empty at the top level
+    int_locals: frozenset[str] = frozenset()
 
     @property
     def is_top(self) -> bool:
@@ -104,16 +111,69 @@ def analyze(program: ml.Program) -> dict[int, Scope]:
             scope.resolved[name] = "global" if target.is_top else "nonlocal"
             if name in scope.assigned:
                 target.other.add(name)  # written from an inner function: not static
+                target.inner_writes.add(name)
     for scope in scopes.values():
         for name, count in scope.defs.items():
             if count == 1 and name not in scope.other and name not in scope.declared:
                 scope.arity[name] = scope.def_arity[name]
+        if not scope.is_top:
+            scope.int_locals = infer_ints(scope)
     return scopes
 
 
-def _bind(scope: Scope, name: str) -> None:
+#: compound assignments that keep an integer an integer
+_INT_AUG_OPS = frozenset({ml.BinaryOp.ADD, ml.BinaryOp.SUB, ml.BinaryOp.MUL, ml.BinaryOp.MOD})
+#: binary operators whose result is an integer when both operands are
+_INT_OPS = _INT_AUG_OPS | {ml.BinaryOp.FLOORDIV}
+
+
+def is_int(e: ml.Expr | None, ints: frozenset[str] | set[str]) -> bool:
+    """True if ``e`` always evaluates to an integer (never a boolean), given local ``ints``."""
+    match e:
+        case ml.Number(value=v):
+            return type(v) is int
+        case ml.Name(id=name):
+            return name in ints
+        case ml.Unary(op="-" | "+", operand=operand):
+            return is_int(operand, ints)
+        case ml.Binary(op=op, left=left, right=right):
+            return op in _INT_OPS and is_int(left, ints) and is_int(right, ints)
+        case ml.Conditional(then=then, otherwise=otherwise):
+            return is_int(then, ints) and is_int(otherwise, ints)
+    return False
+
+
+def infer_ints(scope: Scope) -> frozenset[str]:
+    """The locals of a function that provably always hold an integer.
+
+    A local qualifies when every binding of it in the function is ``x = e`` or ``x op= e``
+    with an integer ``e`` (by `is_int`, assuming the candidates themselves are integers, to a
+    fixpoint), and no inner function assigns it. Reading such a local before it is assigned
+    raises NameError, so no other value can ever be seen. The top level is never analysed: the
+    host's context may give a top-level name any value before the program assigns it.
+    """
+    ints = {
+        name
+        for name, binds in scope.bindings.items()
+        if scope.local(name) and name not in scope.inner_writes and all(k != "other" for k, _ in binds)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name in list(ints):
+            for kind, value in scope.bindings[name]:
+                ok = is_int(value, ints) and (kind == "=" or kind in _INT_AUG_OPS)
+                if not ok:
+                    ints.discard(name)
+                    changed = True
+                    break
+    return frozenset(ints)
+
+
+def _bind(scope: Scope, name: str, kind: str = "other", value: ml.Expr | None = None) -> None:
     scope.assigned.add(name)
     scope.other.add(name)
+    scope.bindings.setdefault(name, []).append((kind, value))
 
 
 def _collect(body: tuple[ml.Stmt, ...], scope: Scope, scopes: dict[int, Scope]) -> None:
@@ -136,12 +196,15 @@ def _collect_stmt(s: ml.Stmt, scope: Scope, scopes: dict[int, Scope]) -> None:
     match s:
         case ml.FunctionDef(name=name):
             scope.assigned.add(name)
+            scope.bindings.setdefault(name, []).append(("other", None))
             scope.defs[name] = scope.defs.get(name, 0) + 1
             scope.def_arity[name] = len(s.params)
             _new_function(s, scope, scopes)
             return
-        case ml.Assign(target=ml.Name(id=name)) | ml.AugAssign(target=ml.Name(id=name)):
-            _bind(scope, name)
+        case ml.Assign(target=ml.Name(id=name), value=value):
+            _bind(scope, name, "=", value)
+        case ml.AugAssign(target=ml.Name(id=name), op=op, value=value):
+            _bind(scope, name, op, value)
         case ml.ArrayDestructure(names=names) | ml.ObjectDestructure(names=names):
             for n in names:
                 _bind(scope, n.id)

@@ -68,6 +68,11 @@ _ALLOWED: frozenset[type[py.AST]] = frozenset(
         py.Or,
         py.Lt,
         py.Gt,
+        py.LtE,
+        py.GtE,
+        py.Eq,
+        py.NotEq,
+        py.Mod,
     }
 )
 _CONSTANT_TYPES = (type(None), bool, int, float, str)
@@ -84,6 +89,20 @@ def _name_ok(name: str) -> bool:
     return original != name and original.isidentifier() and abi.py_name(original) == name
 
 
+def _check_native_mod(node: py.BinOp) -> None:
+    """Codegen emits a native ``%`` only between proven integers; refuse every shape in which
+    Python's ``%`` would format a string instead (a text left side, a tuple or dict right)."""
+    left, right = node.left, node.right
+    if (isinstance(left, py.Constant) and not type(left.value) is int) or isinstance(
+        left, py.JoinedStr | py.List | py.Tuple | py.Dict
+    ):
+        raise VerificationError("native % only between numbers")
+    if (isinstance(right, py.Constant) and not type(right.value) is int) or isinstance(
+        right, py.List | py.Tuple | py.Dict
+    ):
+        raise VerificationError("native % only between numbers")
+
+
 def verify(module: py.Module) -> None:
     """Walk ``module`` and raise `VerificationError` at the first thing codegen should not emit."""
     for node in py.walk(module):
@@ -92,6 +111,8 @@ def verify(module: py.Module) -> None:
             raise VerificationError(f"node {kind.__name__} is not allowed in generated code")
         if kind is py.Name and not _name_ok(node.id):  # type: ignore[attr-defined]
             raise VerificationError(f"name {node.id!r} is not allowed")  # type: ignore[attr-defined]
+        elif kind is py.BinOp and isinstance(node.op, py.Mod):  # type: ignore[attr-defined]
+            _check_native_mod(node)  # type: ignore[arg-type]
         elif kind is py.Call:
             call: py.Call = node  # type: ignore[assignment]
             if type(call.func) is not py.Name or call.keywords:

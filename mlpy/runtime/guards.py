@@ -9,12 +9,11 @@ The table is shared by every call (the functions are stateless; per-call state i
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from mlpy.compiler import abi
 from mlpy.errors import (
     MLError,
-    MLLimitError,
     MLRuntimeError,
     MLThrown,
 )
@@ -71,12 +70,6 @@ def error_value(exc: BaseException) -> dict[str, Any]:
     return out
 
 
-def depth_error() -> NoReturn:
-    """Raised at a function entry past ``max_depth`` nested calls."""
-    limit = current().limits.max_depth
-    raise MLLimitError(f"recursion too deep: more than {limit} nested calls (max_depth)", limit="max_depth")
-
-
 def import_module(name: str) -> Module:
     """The value ``import name;`` binds, built for this call."""
     return load(name, current())
@@ -105,6 +98,5 @@ GUARDS: dict[str, Any] = {
     abi.THROW: throw,
     abi.CATCHABLE: CATCHABLE,
     abi.ERROR_VALUE: error_value,
-    abi.DEPTH_ERROR: depth_error,
     abi.MODULE: import_module,
 }

@@ -177,8 +177,6 @@ def _globals(state: CallState, inputs: dict[str, Any], functions: HostFunctions)
     g: dict[str, Any] = dict(GUARDS)
     g["__builtins__"] = _BUILTINS_TABLE
     g[abi.STEPS] = 0
-    g[abi.DEPTH] = 0
-    g[abi.MAX_DEPTH] = state.limits.max_depth
     g[abi.TICK] = state.tick
     for name, fn in functions.items():
         if not isinstance(name, str) or not is_identifier(name):

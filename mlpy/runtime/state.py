@@ -11,8 +11,10 @@ call (to write output, to check a size against the limits, to draw a random numb
 
 from __future__ import annotations
 
+import sys
 import time
 from contextvars import ContextVar
+from types import FrameType
 from typing import Any
 
 from mlpy.errors import MLLimitError, MLTimeoutError
@@ -22,6 +24,11 @@ __all__ = ["CallState", "current", "CURRENT"]
 
 #: how many steps the generated code may take between two visits to the slow path
 CHUNK = 1024
+#: seconds a chunk of steps may take before chunks shrink (so the deadline is seen in time)
+_SLOW_CHUNK = 0.01
+#: the smallest chunk near the depth limit: a recursion may overshoot max_depth by this much
+#: before the check sees it
+_DEPTH_SLACK = 8
 
 
 class CallState:
@@ -42,6 +49,8 @@ class CallState:
         "rng",
         "extra",
         "strict",
+        "chunk",
+        "last_tick",
     )
 
     def __init__(
@@ -60,6 +69,9 @@ class CallState:
         self.steps_left = limits.max_steps
         #: the first reason the call was stopped (sticky): an MLLimitError to raise again
         self.stop: MLLimitError | None = None
+        #: steps handed out per visit to the slow path (shrinks when steps are slow)
+        self.chunk = CHUNK
+        self.last_tick = time.monotonic()
         self.output: list[str] = []
         self.output_size = 0
         self.globals: dict[str, Any] = {}
@@ -74,14 +86,21 @@ class CallState:
     # -- budget -------------------------------------------------------------------------
 
     def tick(self) -> int:
-        """Slow path of the step check: account the chunk, check deadline and stop, refill.
+        """Slow path of the step check: deadline, steps, recursion depth, stop; next chunk.
 
-        Called by generated code when the inline counter goes negative. Returns the size of
-        the next chunk. Raises the sticky stop reason once the call is stopped.
+        Called by generated code when its inline counter goes negative (at most every `CHUNK`
+        steps). Returns the size of the next chunk, less the step being taken. Raises the
+        sticky stop reason once the call is stopped.
+
+        The depth is counted here, from the ML frames on the stack, instead of at every call:
+        near the limit the chunk shrinks to the distance left, so a recursion is stopped
+        within a few frames of ``max_depth``. The chunk also shrinks when steps are slow (each
+        does much work below the size caps), so the deadline is seen within about 10 ms.
         """
         if self.stop is not None:
             raise self.stop
-        if time.monotonic() > self.deadline:
+        now = time.monotonic()
+        if now > self.deadline:
             self.halt(
                 MLTimeoutError(f"Execution timeout after {float(self.timeout)} seconds", limit="timeout")
             )
@@ -92,10 +111,23 @@ class CallState:
                     limit="max_steps",
                 )
             )
-        chunk = CHUNK if self.steps_left >= CHUNK else self.steps_left
+        depth = _ml_depth(sys._getframe(1))
+        max_depth = self.limits.max_depth
+        if depth > max_depth:
+            self.halt(
+                MLLimitError(
+                    f"recursion too deep: more than {max_depth} nested calls (max_depth)", limit="max_depth"
+                )
+            )
+        if now - self.last_tick > _SLOW_CHUNK:
+            self.chunk = max(1, self.chunk // 8)
+        elif self.chunk < CHUNK:
+            self.chunk = min(CHUNK, self.chunk * 2)
+        chunk = min(self.chunk, self.steps_left, max(_DEPTH_SLACK, max_depth - depth + 1))
         self.steps_left -= chunk
         if self.stop is not None:  # cancelled from another thread while we were here: the
             raise self.stop  # caller is about to overwrite the poke with our return value
+        self.last_tick = time.monotonic()  # the next chunk's time is the script's, not ours
         return chunk - 1
 
     def steps_used(self) -> int:
@@ -145,6 +177,17 @@ class CallState:
     def stdout(self) -> str:
         """Everything the script printed."""
         return "".join(self.output)
+
+
+def _ml_depth(frame: FrameType | None) -> int:
+    """How many ML function calls are on the stack from ``frame`` outwards."""
+    depth = 0
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.startswith("<ml") and code.co_name != "<module>":
+            depth += 1
+        frame = frame.f_back
+    return depth
 
 
 CURRENT: ContextVar[CallState] = ContextVar("mlpy_call_state")

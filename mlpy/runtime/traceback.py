@@ -53,6 +53,7 @@ _OP_WORDS = {
 }
 _UNSUPPORTED = re.compile(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'")
 _UNARY = re.compile(r"bad operand type for unary (.): '(\w+)'")
+_ORDERING = re.compile(r"'([<>]=?)' not supported between instances of '(\w+)' and '(\w+)'")
 _NOT_CALLABLE = re.compile(r"'(\w+)' object is not callable")
 _UNBOUND = re.compile(r"cannot access local variable '(\w+)'|local variable '(\w+)' referenced before")
 _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
@@ -132,6 +133,9 @@ def _type_message(msg: str) -> str:
     if m := _UNARY.search(msg):
         op, a = m.groups()
         return f"cannot apply unary {op} to {_ml_type(a)}"
+    if m := _ORDERING.search(msg):
+        _, a, b = m.groups()
+        return f"cannot compare {_ml_type(a)} and {_ml_type(b)}"
     if m := _NOT_CALLABLE.search(msg):
         return f"{_ml_type(m.group(1))} is not callable"
     return msg

@@ -5,16 +5,16 @@ for i in __ml_iter(__ml_call(range, 10)):
     __ml_n -= 1
     if __ml_n < 0:
         __ml_n = __ml_tick()
-    if __ml_eq(i, 8):
+    if i == 8:
         break
-    elif __ml_eq(__ml_mod(i, 2), 0):
+    elif __ml_mod(i, 2) == 0:
         continue
-    elif __ml_eq(i, 5):
+    elif i == 5:
         total = __ml_add(total, 100)
     else:
         total = __ml_add(total, i)
 n = 3
-while __ml_gt(n, 0):
+while n > 0:
     __ml_n -= 1
     if __ml_n < 0:
         __ml_n = __ml_tick()

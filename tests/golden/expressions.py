@@ -19,7 +19,7 @@ neg = -n
 pos = +f
 lit = -1
 not_t = not t
-cmp = [__ml_eq(n, 1), __ml_ne(n, 1), __ml_lt(n, 1), __ml_le(n, 1), __ml_gt(n, 1), __ml_ge(n, 1)]
+cmp = [n == 1, n != 1, n < 1, n <= 1, n > 1, n >= 1]
 logic = t and u or v
 tern = 'yes' if t else 'no'
 paren = __ml_mul(__ml_add(n, 1), 2)

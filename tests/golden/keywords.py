@@ -4,17 +4,11 @@ __ml_k_class = 1
 __ml_k_None = 2
 
 def __ml_arrow1(__ml_k_lambda):
-    global __ml_n, __ml_d
+    global __ml_n
     __ml_n -= 1
     if __ml_n < 0:
         __ml_n = __ml_tick()
-    __ml_d += 1
-    try:
-        if __ml_d > __ml_maxd:
-            __ml_depth_error()
-        return __ml_add(__ml_k_lambda, __ml_k_class)
-    finally:
-        __ml_d -= 1
+    return __ml_add(__ml_k_lambda, __ml_k_class)
 __ml_k_def = __ml_arrow1
 for __ml_k_True in __ml_iter([1]):
     __ml_n -= 1
