@@ -74,23 +74,32 @@ def _scalar(e: ml.Expr | None, ints: frozenset[str]) -> bool:
 _UNARY: dict[str, py.unaryop] = {"!": py.Not(), "-": py.USub(), "+": py.UAdd()}
 
 
+_NOWHERE = Span(1, 1, 1, 1)
+
+
 def _stamp(node: _N, span: Span) -> _N:
     """Give ``node`` and its new descendants (those without a position yet) the ML ``span``.
 
     Children are compiled, and so stamped, before their parent, so the walk stops at the first
     stamped node and only visits what this construct added.
     """
+    line, col, end_line, end_col = span.line, span.column - 1, span.end_line, max(span.end_column - 1, 0)
     stack: list[py.AST] = [node]
     while stack:
         n = stack.pop()
         if "lineno" in n._attributes:
             if getattr(n, "lineno", None) is not None:
                 continue
-            n.lineno = span.line  # type: ignore[attr-defined]
-            n.col_offset = span.column - 1  # type: ignore[attr-defined]
-            n.end_lineno = span.end_line  # type: ignore[attr-defined]
-            n.end_col_offset = max(span.end_column - 1, 0)  # type: ignore[attr-defined]
-        stack.extend(py.iter_child_nodes(n))
+            n.lineno = line  # type: ignore[attr-defined]
+            n.col_offset = col  # type: ignore[attr-defined]
+            n.end_lineno = end_line  # type: ignore[attr-defined]
+            n.end_col_offset = end_col  # type: ignore[attr-defined]
+        for name in n._fields:
+            value = getattr(n, name, None)
+            if type(value) is list:
+                stack.extend(v for v in value if isinstance(v, py.AST) and getattr(v, "lineno", None) is None)
+            elif isinstance(value, py.AST) and not isinstance(value, py.expr_context):
+                stack.append(value)
     return node
 
 
@@ -171,7 +180,7 @@ class _Gen:
             out.extend(self.pending)
             out.extend(_stamp(x, s.span) for x in stmts)
             self.pending = saved
-        return out or [py.Pass()]
+        return out or [_stamp(py.Pass(), _NOWHERE)]  # a Pass cannot fail: any position does
 
     def stmt(self, s: ml.Stmt) -> list[py.stmt]:
         match s:
@@ -423,6 +432,10 @@ class _Gen:
             arity = self.fn.scope.static_arity(func.id)
             if arity == len(args):  # a static function with the right arity: call it directly
                 return py.Call(func=self.expr(func), args=args, keywords=[])
+            if arity is None and self.fn.scope.never_assigned(func.id):
+                # a builtin, host function or context value: never an ML function, so no
+                # arity to check; calling a non-callable value fails as a TypeError
+                return py.Call(func=self.expr(func), args=args, keywords=[])
         return _call(abi.CALL, self.expr(func), *args)
 
     def arrow(self, e: ml.Arrow) -> py.expr:
@@ -438,5 +451,6 @@ def generate(program: ml.Program, *, filename: str = "<ml>") -> py.Module:
     scopes = analyze(program)
     gen = _Gen(scopes=scopes, fn=_Function(scopes[id(program)]))
     body = gen.block(program.body)
-    module = py.Module(body=body, type_ignores=[])
-    return py.fix_missing_locations(module)
+    # every node was stamped with its ML span as it was built (compile() refuses a node
+    # without a position, so a gap could not go unnoticed)
+    return py.Module(body=body, type_ignores=[])

@@ -73,6 +73,15 @@ class Scope:
             assert scope.parent is not None
             scope = scope.parent
 
+    def never_assigned(self, name: str) -> bool:
+        """True if ``name`` here is a top-level name the program never binds anywhere.
+
+        Such a name can only hold what the host put there: a builtin, a registered host
+        function or a context value (data).
+        """
+        owner = self.owner(name)
+        return owner.is_top and name not in owner.assigned and name not in owner.other
+
     def static_arity(self, name: str) -> int | None:
         """The arity of the function ``name`` refers to here, if it is a static function."""
         owner = self.owner(name)

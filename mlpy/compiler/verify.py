@@ -93,11 +93,11 @@ def _check_native_mod(node: py.BinOp) -> None:
     """Codegen emits a native ``%`` only between proven integers; refuse every shape in which
     Python's ``%`` would format a string instead (a text left side, a tuple or dict right)."""
     left, right = node.left, node.right
-    if (isinstance(left, py.Constant) and not type(left.value) is int) or isinstance(
+    if (isinstance(left, py.Constant) and type(left.value) is not int) or isinstance(
         left, py.JoinedStr | py.List | py.Tuple | py.Dict
     ):
         raise VerificationError("native % only between numbers")
-    if (isinstance(right, py.Constant) and not type(right.value) is int) or isinstance(
+    if (isinstance(right, py.Constant) and type(right.value) is not int) or isinstance(
         right, py.List | py.Tuple | py.Dict
     ):
         raise VerificationError("native % only between numbers")

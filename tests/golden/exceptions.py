@@ -12,13 +12,13 @@ try:
     risky(True)
 except __ml_catchable as __ml_e:
     err = __ml_error_value(__ml_e)
-    __ml_call(print, __ml_getattr(err, 'message'))
+    print(__ml_getattr(err, 'message'))
 try:
     risky(False)
 except __ml_catchable as __ml_e:
-    __ml_call(print, 'no name')
+    print('no name')
 finally:
-    __ml_call(print, 'done')
+    print('done')
 try:
     x = 1
 finally:

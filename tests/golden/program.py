@@ -25,4 +25,4 @@ def __ml_arrow1(x):
         __ml_n = __ml_tick()
     return __ml_mul(x, 0.9) if x > 30 else x
 discount = __ml_arrow1
-result = {'total': __ml_call(discount, total(orders)), 'count': __ml_call(len, orders)}
+result = {'total': __ml_call(discount, total(orders)), 'count': len(orders)}

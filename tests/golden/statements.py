@@ -17,8 +17,8 @@ __ml_setitem(__ml_t2, __ml_t3, __ml_mul(__ml_getitem(__ml_t2, __ml_t3), 2))
 a = [1, 2]
 __ml_setitem(a, 0, 5)
 __ml_t4 = a
-__ml_t5 = __ml_call(len, a) - 1
+__ml_t5 = len(a) - 1
 __ml_setitem(__ml_t4, __ml_t5, __ml_getitem(__ml_t4, __ml_t5) - 1)
 p, q = __ml_unpack(a, 2)
 k, j = __ml_unpack_keys(o, ('k', 'j'))
-__ml_call(print, p, q, k, j)
+print(p, q, k, j)
