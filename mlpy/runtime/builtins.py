@@ -31,8 +31,16 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from mlpy.errors import MLTypeError, MLValueError
-from mlpy.runtime.format import float_to_str, int_to_str, quote_brief, repr_value, to_str
+from mlpy.errors import MLLimitError, MLTypeError, MLValueError
+from mlpy.runtime.format import (
+    check_deadline,
+    float_to_str,
+    int_to_str,
+    limit_reached,
+    quote_brief,
+    repr_value,
+    to_str,
+)
 from mlpy.runtime.member import (
     MLIterator,
     get_member,
@@ -51,7 +59,23 @@ _MISSING: Any = object()
 
 
 def _print(*values: Any) -> None:
-    current().write(" ".join([to_str(v) for v in values]) + "\n")
+    state = current()
+    # Security: each value's text may be up to max_string long, and one print may name the
+    # same large value many times: stop as soon as the line cannot fit in the output left,
+    # instead of building all of it first.
+    room = state.limits.max_output - state.output_size
+    parts: list[str] = []
+    size = 0
+    for v in values:
+        parts.append(to_str(v))
+        size += len(parts[-1]) + 1
+        if size > room:
+            break  # the write below fills the output up to the cap and raises
+    try:
+        state.write(" ".join(parts) + "\n")
+    except MLLimitError as exc:  # make the output cap sticky too (see `limit_reached`)
+        state.cancel(exc)
+        raise
 
 
 def _str(value: Any = "") -> str:
@@ -105,7 +129,7 @@ def _int(value: Any, base: Any = _MISSING) -> int:
 def _check_text_digits(text: str) -> None:
     state = current()
     if len(text) > state.limits.max_int_digits:
-        raise state.limit_error("max_int_digits", "integer text with more digits")
+        limit_reached("max_int_digits", "integer text with more digits", state)
 
 
 def _parse_int(text: str) -> int:
@@ -122,7 +146,7 @@ def _parse_int(text: str) -> int:
     if not number.is_finite():
         raise MLValueError(f"int() cannot convert {quote_brief(text)} to an integer")
     if number.adjusted() >= current().limits.max_int_digits:
-        raise current().limit_error("max_int_digits", "integer with more digits")
+        limit_reached("max_int_digits", "integer with more digits")
     return int(number)
 
 
@@ -223,10 +247,12 @@ def _oct(value: Any) -> str:
 def _sequence(fname: str, value: Any) -> Sequence[Any]:
     """An indexable view of an iterable ML value: list, string, range, or an object's keys."""
     t = type(value)
-    if t is list or t is str or t is range:
+    if t is list or t is str or t is dict:
+        if len(value) > FAST_SIZE:
+            check_deadline()  # the callers walk it: see `check_deadline`
+        return list(value) if t is dict else value
+    if t is range:
         return value  # type: ignore[no-any-return]
-    if t is dict:
-        return list(value)
     raise MLTypeError(f"{fname}() expects an array, string, object or range, got {typeof(value)}")
 
 
@@ -285,12 +311,16 @@ def _sorted(values: Any, reverse: Any = False) -> list[Any]:
 def _keys(obj: Any) -> list[str]:
     if type(obj) is not dict:
         raise MLTypeError(f"keys() expects an object, got {typeof(obj)}")
+    if len(obj) > FAST_SIZE:
+        check_deadline()
     return list(obj)
 
 
 def _values(obj: Any) -> list[Any]:
     if type(obj) is not dict:
         raise MLTypeError(f"values() expects an object, got {typeof(obj)}")
+    if len(obj) > FAST_SIZE:
+        check_deadline()
     return list(obj.values())
 
 
@@ -306,6 +336,8 @@ def _extreme(fname: str, args: tuple[Any, ...], better: Callable[[Any, Any], boo
         if type(only) is not list:
             raise MLTypeError(f"{fname}() of one value expects an array, got {typeof(only)}")
         items = only
+        if len(items) > FAST_SIZE:
+            check_deadline()
     if not items:
         return None
     best = items[0]
@@ -337,6 +369,8 @@ def _sum(values: Any, start: Any = 0) -> Any:
         return total + (n * (values[0] + values[-1]) // 2 if n else 0)
     if type(values) is not list:
         raise MLTypeError(f"sum() expects an array or range, got {typeof(values)}")
+    if len(values) > FAST_SIZE:
+        check_deadline()
     for v in values:
         if not is_number(v):
             raise MLTypeError(f"sum() can only add numbers, got {typeof(v)}")
@@ -407,7 +441,7 @@ _NUMERIC_TYPES = frozenset("bcdeEfFgGnoxX%")
 
 def _check_spec_number(digits: str | None) -> None:
     if digits and (len(digits) > 18 or int(digits) > current().limits.max_string):
-        raise current().limit_error("max_string", "format width or precision")
+        limit_reached("max_string", "format width or precision")
 
 
 def _format_target(value: Any, kind: str | None) -> Any:

@@ -10,7 +10,8 @@ program runs, naming what is missing. ``allow execute`` is never granted.
 
 from __future__ import annotations
 
-import posixpath
+import os
+import re
 from collections.abc import Mapping, Sequence
 
 from mlpy.compiler.program import Program
@@ -49,19 +50,35 @@ def normalize(grants: Grants | None) -> dict[str, list[str]]:
     return out
 
 
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?::[0-9]{1,5})?"
+)
+
+
 def _covers_path(granted: Sequence[str], resource: str) -> bool:
-    literal = resource.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
-    target = posixpath.normpath(literal or ".")
-    if target.startswith("..") or "\x00" in resource:
+    """True if every path glob ``resource`` names lies inside one of the ``granted`` directories.
+
+    Relative resources and relative grants are both taken relative to the host's working
+    directory, so a declaration reads the way it is written. A glob inside a name covers that
+    name's siblings too, so it is checked as its parent directory. Nothing with a ``..``
+    component or a NUL is ever covered.
+    """
+    if not granted or "\x00" in resource or ".." in re.split(r"[\\/]", resource):
         return False
-    for g in granted:
-        base = posixpath.normpath(g)
-        if base == "." or target == base or target.startswith(base.rstrip("/") + "/"):
-            return True
-    return False
+    wild = min((i for i, ch in enumerate(resource) if ch in "*?["), default=len(resource))
+    literal = resource[:wild]
+    if wild < len(resource):  # a glob inside a name covers its siblings too: use the parent
+        literal = literal[: literal.rfind("/") + 1]
+    bases = [os.path.abspath(g) for g in granted]
+    target = os.path.abspath(literal or ".")
+    return any(target == b or target.startswith(b.rstrip(os.sep) + os.sep) for b in bases)
 
 
 def _covers_host(granted: Sequence[str], host: str) -> bool:
+    """True if ``host`` (a host name, optionally with a port) is granted exactly or by ``*.domain``."""
+    if not _HOST.fullmatch(host):
+        return False
     host = host.lower()
     return any(g.lower() == host or (g.startswith("*.") and host.endswith(g[1:].lower())) for g in granted)
 

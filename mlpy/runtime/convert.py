@@ -19,6 +19,7 @@ from types import FunctionType
 from typing import Any
 
 from mlpy.errors import MLLimitError, MLTypeError
+from mlpy.runtime.format import limit_reached
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.member import range_length
 from mlpy.runtime.state import CURRENT, CallState
@@ -153,7 +154,7 @@ class _Outbound:
     def spend(self, count: int) -> None:
         self.visits -= count
         if self.visits < 0:
-            raise self.state.limit_error("max_visit", "number of values in the result")
+            limit_reached("max_visit", "number of values in the result", self.state)
 
     def copy(self, value: Any, depth: int) -> Any:
         t = type(value)
@@ -164,7 +165,7 @@ class _Outbound:
         self.spend(1)
         if t is range:
             if range_length(value) > self.state.limits.max_array:
-                raise self.state.limit_error("max_array", "range in the result")
+                limit_reached("max_array", "range in the result", self.state)
             return list(value)
         return _other_out(value)
 
@@ -174,7 +175,7 @@ class _Outbound:
             self.spend(seen[1])
             return seen[0]
         if depth >= self.state.limits.max_nesting:
-            raise self.state.limit_error("max_nesting", "nesting depth of the result")
+            limit_reached("max_nesting", "nesting depth of the result", self.state)
         before = self.visits
         self.spend(1)
         if isinstance(value, list):

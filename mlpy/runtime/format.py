@@ -27,14 +27,24 @@ value reaches the ``max_string`` cap in time proportional to that cap.
 from __future__ import annotations
 
 import sys
+import time
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NoReturn
 
 from mlpy.runtime.limits import Limits
-from mlpy.runtime.state import current
+from mlpy.runtime.state import CallState, current
 from mlpy.runtime.values import BoundMethod, Builtin, Opaque, function_name, is_ml_function
 
-__all__ = ["float_to_str", "int_to_str", "quote", "quote_brief", "repr_value", "to_str"]
+__all__ = [
+    "check_deadline",
+    "float_to_str",
+    "int_to_str",
+    "limit_reached",
+    "quote",
+    "quote_brief",
+    "repr_value",
+    "to_str",
+]
 
 #: integers of at most this many bits (≤ 19 digits) are converted without looking at the limits
 _SMALL_INT_BITS = 64
@@ -42,6 +52,42 @@ _SMALL_INT_BITS = 64
 _LOG10_2 = 0.30102999566398120
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 _END = object()
+#: values visited or characters produced above which formatting checks the deadline
+_BIG = 4096
+
+
+# -- stopping the call ---------------------------------------------------------------------
+# These two live here because this is the lowest runtime module every guard already imports.
+
+
+def limit_reached(limit: str, what: str, state: CallState | None = None) -> NoReturn:
+    """Stop the running call for good with the `MLLimitError` of `Limits` field ``limit``.
+
+    Security: a limit must not be catchable (§8). ML ``except`` never catches a limit error,
+    but a Python ``finally`` that returns, breaks or continues (ML ``finally { return 0; }``)
+    silently swallows any exception passing through it. `CallState.cancel` records the error
+    as the call's sticky stop reason (unless it already has one), so the next budget check and
+    the runner raise it again whatever the script's ``finally`` did. Every size cap must raise
+    through here.
+    """
+    state = state or current()
+    error = state.limit_error(limit, what)
+    state.cancel(error)
+    raise error
+
+
+def check_deadline(state: CallState | None = None) -> None:
+    """Stop the running call now if it is past its deadline.
+
+    Security: the generated code looks at the clock only once per chunk of budget steps
+    (`mlpy.runtime.state.CHUNK`), so a loop whose every step does work proportional to a large
+    value (sorting, copying or formatting millions of elements) would run for a thousand such
+    operations past its timeout. Operations on values larger than a few thousand elements
+    call this first, so a call past its deadline stops within one such operation.
+    """
+    state = state or current()
+    if time.monotonic() > state.deadline:
+        state.tick()  # raises the TimeoutError (made sticky), or an earlier stop reason
 
 
 def to_str(v: Any) -> str:
@@ -112,7 +158,7 @@ def _check_digits(n: int) -> None:
     if high <= limit:
         return
     if low > limit or abs(n) >= 10**limit:
-        raise state.limit_error("max_int_digits", "integer with more digits")
+        limit_reached("max_int_digits", "integer with more digits", state)
 
 
 def _digits(n: int) -> str:
@@ -178,12 +224,14 @@ class _Formatter:
     it, so the work stays proportional to the distinct containers plus the output size.
     """
 
-    __slots__ = ("out", "size", "visits", "limits", "active", "stack", "done", "cycles")
+    __slots__ = ("out", "size", "visits", "limits", "active", "stack", "done", "cycles", "check_at")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.out: list[str] = []
         self.size = 0
+        #: the size at which `emit` next checks the caps and the deadline
+        self.check_at = min(_BIG, limits.max_string)
         self.visits = 0
         self.active: set[int] = set()  # ids of the containers now open (to spot cycles)
         self.stack: list[_Frame] = []
@@ -195,6 +243,8 @@ class _Formatter:
         self.value(value)
         while self.stack:
             self.step(self.stack[-1])
+        if self.visits > _BIG:
+            check_deadline()  # much work: do not let a loop of these overrun the timeout
         return "".join(self.out)
 
     def step(self, frame: _Frame) -> None:
@@ -220,7 +270,7 @@ class _Formatter:
     def value(self, v: Any) -> None:
         self.visits += 1
         if self.visits > self.limits.max_visit:
-            raise current().limit_error("max_visit", "number of values formatted")
+            limit_reached("max_visit", "number of values formatted")
         t = type(v)
         if t is str:
             self.emit(quote(v))
@@ -237,7 +287,7 @@ class _Formatter:
             self.cycles += 1
             self.emit("{...}" if type(v) is dict else "[...]")
         elif len(self.stack) >= self.limits.max_nesting:
-            raise current().limit_error("max_nesting", "nesting depth of the value formatted")
+            limit_reached("max_nesting", "nesting depth of the value formatted")
         else:
             self.stack.append(_Frame(v, len(self.out), self.cycles))
             self.active.add(key)
@@ -252,6 +302,11 @@ class _Formatter:
 
     def emit(self, text: str) -> None:
         self.size += len(text)
-        if self.size > self.limits.max_string:
-            raise current().limit_error("max_string", "formatted text")
+        if self.size > self.check_at:
+            if self.size > self.limits.max_string:
+                limit_reached("max_string", "formatted text")
+            # a text of up to max_string characters takes seconds to build: check the
+            # deadline every _BIG * 16 characters on the way (see `check_deadline`)
+            check_deadline()
+            self.check_at = min(self.size + _BIG * 16, self.limits.max_string)
         self.out.append(text)

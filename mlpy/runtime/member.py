@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
-from mlpy.runtime.format import quote_brief
+from mlpy.runtime.format import check_deadline, quote_brief
 from mlpy.runtime.methods import (
     ARRAY_METHODS,
     OBJECT_METHODS,
@@ -166,6 +166,8 @@ def call_method(obj: Any, name: str, *args: Any) -> Any:
         fn = None
     if fn is None:
         raise _no_method(obj, name)
+    if (t is list or t is str or t is dict) and len(obj) > FAST_SIZE:
+        check_deadline()  # a method of a large value: see `check_deadline`
     try:
         return fn(obj, *args)
     except TypeError as exc:  # the methods check their argument types, so only a bad count
@@ -284,6 +286,8 @@ def get_slice(obj: Any, start: Any, stop: Any, step: Any) -> Any:
         raise MLValueError("slice step cannot be zero")
     t = type(obj)
     if t is list or t is str:
+        if len(obj) > FAST_SIZE:
+            check_deadline()
         return obj[part]
     if t is range:
         sub = obj[part]
@@ -305,6 +309,8 @@ def iterate(v: Any) -> Iterable[Any]:
     if t is list or t is str or t is range:
         return v  # type: ignore[no-any-return]
     if t is dict:
+        if len(v) > FAST_SIZE:
+            check_deadline()
         return list(v)
     if t is MLIterator:
         return v.iterator  # type: ignore[no-any-return]

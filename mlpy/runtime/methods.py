@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
-from mlpy.runtime.format import quote_brief, to_str
+from mlpy.runtime.format import check_deadline, quote_brief, to_str
 from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq, lt
 from mlpy.runtime.values import call_value, typeof
 
@@ -128,6 +128,18 @@ def method_arity_error(fn: Callable[..., Any], owner: str, name: str, given: int
     return MLTypeError(arity_message(f"{owner} method {name}()", low, high, given))
 
 
+def _deadline_checked(fn: Method) -> Method:
+    """``fn`` checking the deadline first when its receiver is large (see `check_deadline`;
+    `mlpy.runtime.member.call_method` does the same for the unchecked methods)."""
+
+    def method(obj: Any, *args: Any) -> Any:
+        if len(obj) > FAST_SIZE:
+            check_deadline()
+        return fn(obj, *args)
+
+    return method
+
+
 def _register(receiver: type, owner: str) -> Callable[[str], Callable[[Method], Method]]:
     tables: dict[type, dict[str, Method]] = {
         str: STRING_METHODS,
@@ -138,7 +150,7 @@ def _register(receiver: type, owner: str) -> Callable[[str], Callable[[Method], 
 
     def method(name: str) -> Callable[[Method], Method]:
         def add(fn: Method) -> Method:
-            table[name] = arity_checked(fn, f"{owner} method {name}()", receiver=True)
+            table[name] = _deadline_checked(arity_checked(fn, f"{owner} method {name}()", receiver=True))
             UNCHECKED_METHODS[receiver][name] = fn
             return fn
 
@@ -239,6 +251,8 @@ def _rstrip(s: str, chars: Any = None) -> str:
 @_string("split")
 def _split(s: str, sep: Any = None, maxsplit: Any = -1) -> list[str]:
     limit = _need_int("split", maxsplit, "maxsplit")
+    if not -1 <= limit <= len(s):  # Python refuses counts beyond a C ssize_t, with its own words
+        limit = -1
     if sep is None:
         parts = s.split(None, limit)
     else:
@@ -257,10 +271,18 @@ def _split(s: str, sep: Any = None, maxsplit: Any = -1) -> list[str]:
 def _join(method: str, sep: str, values: Any) -> str:
     if type(values) is not list:
         raise MLTypeError(f"{method}() expects an array, got {typeof(values)}")
-    parts = [v if type(v) is str else to_str(v) for v in values]
-    total = sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0)
+    # Security: the size is checked while the parts are converted, not after: the array may
+    # hold the same large value many times, each formatted up to max_string characters.
+    total = len(sep) * max(len(values) - 1, 0)
     if total > FAST_SIZE:
         check_string(total)
+    parts = []
+    for v in values:
+        part = v if type(v) is str else to_str(v)
+        total += len(part)
+        if total > FAST_SIZE:
+            check_string(total)
+        parts.append(part)
     return sep.join(parts)
 
 
@@ -325,7 +347,7 @@ def _width(method: str, s: str, width: Any) -> int:
     size = _need_int(method, width, "width")
     if size > len(s) and size > FAST_SIZE:
         check_string(size)
-    return size
+    return max(size, 0)  # a huge negative width would be Python's own C-size error
 
 
 def _fill(method: str, fill: Any) -> str:
@@ -403,7 +425,7 @@ def _pop(arr: list[Any], index: Any = -1) -> Any:
 def _insert(arr: list[Any], index: Any, value: Any) -> None:
     i = _need_int("insert", index, "index")
     _grow(arr)
-    arr.insert(i, value)
+    arr.insert(max(-len(arr) - 1, min(i, len(arr))), value)  # Python clamps, except past a C size
 
 
 def _is_flat(x: Any) -> bool:
@@ -481,6 +503,8 @@ def sort_values(values: list[Any], reverse: bool = False) -> None:
     Raises:
         MLTypeError: the elements are of types ML cannot order against each other.
     """
+    if len(values) > FAST_SIZE:
+        check_deadline()
     kinds = {type(v) for v in values}
     if kinds <= {int, float, bool} or kinds == {str}:
         values.sort(reverse=reverse)

@@ -20,6 +20,10 @@ Size caps (§8) are checked *before* anything is allocated, but only for results
 `FAST_SIZE` characters, elements or bits: the common small case never looks up the call's
 state. A host limit below `FAST_SIZE` is therefore only enforced from `FAST_SIZE` upwards by
 these guards (the caps exist to stop memory blow-ups, which a 4 KB value is not).
+
+Every limit error is raised through `limit_reached`, which makes it the call's sticky stop
+reason (a script's ``finally { return; }`` cannot swallow it), and every slow-path size check
+also checks the deadline (`check_deadline`), so a loop of large operations stops in time.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlpy.errors import MLTypeError, MLValueError, MLZeroDivisionError
-from mlpy.runtime.format import to_str
+from mlpy.runtime.format import check_deadline, limit_reached, to_str
 from mlpy.runtime.state import current
 from mlpy.runtime.values import BoundMethod, Opaque, typeof
 
@@ -66,24 +70,30 @@ def is_number(v: Any) -> bool:
 
 
 def check_string(length: int) -> None:
-    """Raise if a string of ``length`` characters would exceed ``max_string``."""
+    """Raise if a string of ``length`` characters would exceed ``max_string`` (or the call
+    is past its deadline)."""
     state = current()
     if length > state.limits.max_string:
-        raise state.limit_error("max_string", f"string length {length}")
+        limit_reached("max_string", f"string length {length}", state)
+    check_deadline(state)
 
 
 def check_array(length: int) -> None:
-    """Raise if an array (or object) of ``length`` entries would exceed ``max_array``."""
+    """Raise if an array (or object) of ``length`` entries would exceed ``max_array`` (or the
+    call is past its deadline)."""
     state = current()
     if length > state.limits.max_array:
-        raise state.limit_error("max_array", f"array length {length}")
+        limit_reached("max_array", f"array length {length}", state)
+    check_deadline(state)
 
 
 def check_int_bits(bits: int) -> None:
-    """Raise if an integer of ``bits`` bits would exceed ``max_int_bits``."""
+    """Raise if an integer of ``bits`` bits would exceed ``max_int_bits`` (or the call is past
+    its deadline)."""
     state = current()
     if bits > state.limits.max_int_bits:
-        raise state.limit_error("max_int_bits", f"integer size {bits} bits")
+        limit_reached("max_int_bits", f"integer size {bits} bits", state)
+    check_deadline(state)
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -232,20 +242,25 @@ class _Budget:
     (``a = [a, a]`` doubled 40 times) costs the number of distinct pairs, not of paths.
     """
 
-    __slots__ = ("visits", "max_nesting", "equal")
+    __slots__ = ("visits", "max_nesting", "equal", "next_check")
 
     def __init__(self) -> None:
         limits = current().limits
         self.visits = limits.max_visit
         self.max_nesting = limits.max_nesting
         self.equal: set[tuple[int, int]] = set()
+        #: the deadline is checked each time another `FAST_SIZE` values have been visited
+        self.next_check = self.visits - FAST_SIZE
 
     def spend(self, count: int, depth: int) -> None:
         self.visits -= count
         if self.visits < 0:
-            raise current().limit_error("max_visit", "number of values compared")
+            limit_reached("max_visit", "number of values compared")
         if depth > self.max_nesting:
-            raise current().limit_error("max_nesting", "nesting depth of the values compared")
+            limit_reached("max_nesting", "nesting depth of the values compared")
+        if self.visits < self.next_check:
+            check_deadline()
+            self.next_check = self.visits - FAST_SIZE
 
 
 def _eq_slow(a: Any, b: Any, budget: _Budget | None) -> bool:
@@ -390,6 +405,8 @@ def _order(op: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
 
 
 def _first_difference(a: list[Any], b: list[Any], budget: _Budget) -> tuple[Any, Any] | None:
+    if len(a) > FAST_SIZE and len(b) > FAST_SIZE:
+        check_deadline()
     for x, y in zip(a, b, strict=False):
         if x is not y and not _eq_slow(x, y, budget):
             return x, y
