@@ -106,16 +106,20 @@ def run(
     """
     limits = limits or Limits()
     seconds = validate_timeout(timeout, limits.timeout)
-    try:
-        program = compile_code(code, strict=strict_security)
-    except MLCheckErrors as e:
-        return MLResult.failure(e)
-    except TypeError as e:
-        return MLResult(success=False, error=f"TypeError: {e}", error_type="TypeError")
+    if not isinstance(code, str | bytes | bytearray):
+        return MLResult(
+            success=False,
+            error=f"TypeError: ML code must be a str, not {type(code).__name__}",
+            error_type="TypeError",
+        )
     inputs = prepare_context(context)  # a bad context is the caller's exception, here
-    state = CallState(limits, timeout=seconds)
+    state = CallState(limits, timeout=seconds)  # the deadline covers compiling too
 
     def work() -> MLResult:
+        try:
+            program = compile_code(code, strict=strict_security)
+        except MLCheckErrors as e:
+            return MLResult.failure(e)
         return run_prepared(
             program, inputs, limits=limits, state=state, functions=functions, grants=capabilities
         )
@@ -123,7 +127,7 @@ def run(
     outcome = run_watched(work, state, grace=_GRACE)
     if isinstance(outcome, MLResult):
         return outcome
-    return MLResult.failure(outcome, transpile_time=program.transpile_time, execution_time=seconds)
+    return MLResult.failure(outcome, execution_time=seconds)
 
 
 def transpile(code: object, *, strict_security: bool = False) -> str:

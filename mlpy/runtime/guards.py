@@ -40,10 +40,19 @@ CATCHABLE: tuple[type[BaseException], ...] = (
 )
 
 
+#: error types that report what the host or the sandbox did: a thrown object cannot claim one
+#: (``throw {type: "Overloaded"}`` must not make the service answer 503), so it becomes "Error"
+RESERVED_TYPES = frozenset(
+    {"Overloaded", "Cancelled", "TimeoutError", "LimitError", "SecurityError", "SyntaxError"}
+)
+
+
 def throw(value: Any) -> MLThrown:
     """The exception for ``throw value;`` (§2.7)."""
     if type(value) is dict:
         kind = value.get("type")
+        if kind in RESERVED_TYPES:
+            kind = None
         message = value.get("message", "")
         return MLThrown(
             value,

@@ -15,10 +15,11 @@ import sys
 import time
 from contextvars import ContextVar
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from mlpy.errors import MLLimitError, MLTimeoutError
 from mlpy.runtime.limits import Limits
+from mlpy.runtime.values import Builtin
 
 __all__ = ["CallState", "current", "CURRENT"]
 
@@ -153,14 +154,37 @@ class CallState:
         self.poke()
 
     def poke(self) -> None:
-        """Force the next inline step check onto the slow path."""
-        self.globals["__ml_n"] = -(1 << 62)
+        """Force the next inline step check onto the slow path; once stopped, disarm the call.
+
+        A Python ``finally`` that returns (ML ``finally { return 1; }``) swallows the stop and
+        lets straight-line code run on until its next step check. Disarming replaces every
+        runtime name and host-provided function in the call's globals (and the builtins) with
+        one that raises the stop, so that code can no longer reach anything outside itself.
+        """
+        g = self.globals
+        g["__ml_n"] = -(1 << 62)
+        stop = self.stop
+        if stop is None:
+            return
+
+        def stopped(*_args: object) -> NoReturn:
+            raise stop
+
+        for key, value in list(g.items()):
+            if key != "__ml_n" and (key.startswith("__ml_") or type(value) is Builtin) and callable(value):
+                g[key] = stopped
+        g["__builtins__"] = {}
 
     # -- sizes and output -----------------------------------------------------------------
 
     def limit_error(self, limit: str, what: str) -> MLLimitError:
-        """A `MLLimitError` for field ``limit`` of `Limits`: ``what`` says what was too big."""
-        return MLLimitError(f"{what} exceeds the limit {limit}={getattr(self.limits, limit)}", limit=limit)
+        """The `MLLimitError` for field ``limit`` of `Limits` (``what`` says what was too big),
+        recorded as the call's stop: a limit is never catchable (§8), not even by a Python
+        ``finally`` that returns, so every size cap that raises this stops the call for good.
+        """
+        error = MLLimitError(f"{what} exceeds the limit {limit}={getattr(self.limits, limit)}", limit=limit)
+        self.cancel(error)
+        return error
 
     def write(self, text: str) -> None:
         """Append to the captured output, within ``max_output``."""

@@ -25,6 +25,7 @@ from mlpy.errors import (
     MLValueError,
     MLZeroDivisionError,
 )
+from mlpy.runtime.values import Opaque
 from mlpy.source import Span
 
 __all__ = ["ml_position", "translate"]
@@ -61,7 +62,21 @@ _FREE = re.compile(r"cannot access free variable '(\w+)'")
 
 
 def _ml_type(py_type: str) -> str:
-    return _PY_TYPES.get(py_type, py_type)
+    name = _PY_TYPES.get(py_type)
+    if name is not None:
+        return name
+    return _opaque_type_names().get(py_type, "value")
+
+
+def _opaque_type_names() -> dict[str, str]:
+    """Python class name -> ML type name of every opaque value class (a rare path: errors only)."""
+    names: dict[str, str] = {}
+    pending: list[type[Opaque]] = [Opaque]
+    while pending:
+        cls = pending.pop()
+        names[cls.__name__] = cls.type_name
+        pending.extend(cls.__subclasses__())
+    return names
 
 
 def ml_position(tb: TracebackType | None) -> Span | None:

@@ -298,16 +298,11 @@ REPRS = [
         "repr-unary-on-iterator",
         "x = iter([1]); result = -x;",
         "TypeError",
-        marks=_xfail(
-            "traceback.py names the Python class: 'cannot apply unary - to MLIterator' (native operators"
-            " on an opaque value report type(x).__name__, not its ML type name)"
-        ),
     ),
     Attack(
         "repr-divide-iterator",
         "x = iter([1]); result = x / 2;",
         "TypeError",
-        marks=_xfail("traceback.py: 'cannot divide MLIterator and number' names the Python class"),
     ),
 ]
 
@@ -1538,12 +1533,6 @@ def test_deep_recursion_on_a_small_thread_stack_is_a_limit_not_a_crash() -> None
 _SLOW_TO_COMPILE = "x = [1, 2]; " * 20_000  # 240 KB, well under the 1 MB source limit: ~3 s to parse
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parsing and compiling are not under the call's deadline: mlpy.run transpiles a "
-    "240 KB program (~3 s; the 1 MB source limit allows ~12 s) in the caller's thread before the "
-    "watchdog starts, so timeout=0.5 returns a success after seconds (parser.py / api.py)",
-)
 def test_compiling_counts_toward_the_timeout() -> None:
     import time
 
@@ -1587,14 +1576,6 @@ _SWALLOWED_STOPS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a stop only forces the next budget check (loop back-edge or ML function entry): after "
-    "a script swallows it with 'finally { return 1; }', the straight-line code that follows still "
-    "runs, and calls host functions or file.write after the call was stopped (and, with a "
-    "timeout, after the caller was told so). Zero-cost fix: CallState.poke could also replace "
-    "the call's __ml_call/__ml_callmethod globals by a function raising the stop (state.py)",
-)
 @pytest.mark.parametrize("kind", list(_SWALLOWED_STOPS))
 def test_no_host_call_after_a_swallowed_stop(kind: str) -> None:
     import mlpy
@@ -1607,12 +1588,6 @@ def test_no_host_call_after_a_swallowed_stop(kind: str) -> None:
     assert calls == [], "a host function ran after the call was stopped"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the standard modules raise their limit errors as `raise state.limit_error(...)` (about "
-    "20 sites in mlpy/runtime/stdlib), not through format.limit_reached, so they are not sticky "
-    "and 'finally { return 1; }' swallows them",
-)
 @pytest.mark.parametrize(
     "call",
     [
@@ -1632,14 +1607,6 @@ def test_module_limits_cannot_be_swallowed(call: str) -> None:
     assert mlpy.run(code).error_type == "LimitError"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="§2.7 lets an uncaught thrown object set error_type to its own 'type', so a script can "
-    "impersonate the host's own outcomes: throw {type: 'Overloaded'} makes POST /execute answer "
-    "503 with Retry-After, and 'TimeoutError' is counted as timed_out in executor.stats(). A "
-    "thrown type naming a stop or host outcome should be reported as 'Error' (guards.throw; "
-    "LANGUAGE.md §2.7 needs a word on it)",
-)
 @pytest.mark.parametrize(
     "kind", ["Overloaded", "Cancelled", "TimeoutError", "LimitError", "SecurityError", "SyntaxError"]
 )

@@ -152,6 +152,13 @@ class _Unsupported(Exception):
     """A construct the module refuses (recursion)."""
 
 
+def _sticky(error: MLLimitError) -> MLLimitError:
+    """Record ``error`` as the call's stop and return it: a limit is never catchable (§8), not
+    even by a Python ``finally`` that returns."""
+    current().cancel(error)
+    return error
+
+
 def _measure(pattern: str, verbose: bool) -> tuple[int, int]:
     """(estimated compiled size, deepest group nesting) of ``pattern``.
 
@@ -359,9 +366,9 @@ def _check_pattern(pattern: str) -> int:
     inline flags such as ``(?x)`` cannot hide anything from the estimate.
     """
     if len(pattern) > MAX_PATTERN:
-        raise MLLimitError(
+        raise _sticky(MLLimitError(
             f"regex: pattern of {len(pattern)} characters is longer than {MAX_PATTERN}", limit="regex_pattern"
-        )
+        ))
     try:
         plain = _measure(pattern, False)
         verbose = _measure(pattern, True)
@@ -370,14 +377,14 @@ def _check_pattern(pattern: str) -> int:
     cost = max(plain[0], verbose[0])
     depth = max(plain[1], verbose[1])
     if depth > MAX_GROUP_DEPTH:
-        raise MLLimitError(
+        raise _sticky(MLLimitError(
             f"regex: groups nested {depth} deep, more than {MAX_GROUP_DEPTH}", limit="regex_pattern"
-        )
+        ))
     if cost > MAX_COST:
-        raise MLLimitError(
+        raise _sticky(MLLimitError(
             "regex: pattern too complex (its counted repetitions would compile to too large a program)",
             limit="regex_pattern",
-        )
+        ))
     return cost
 
 
@@ -422,7 +429,7 @@ def _compile(label: str, pattern: Any, flags: Any) -> Pattern:
     except (_engine.error, ValueError, OverflowError) as e:
         raise MLValueError(f"{label}: invalid pattern {quote_brief(pattern)}: {e}") from None
     except RecursionError:
-        raise MLLimitError(f"{label}: pattern nested too deeply", limit="regex_pattern") from None
+        raise _sticky(MLLimitError(f"{label}: pattern nested too deeply", limit="regex_pattern")) from None
     return Pattern(compiled, pattern, ml_flags)
 
 
@@ -451,13 +458,13 @@ def _timed(label: str, op: Callable[[float], Any]) -> Any:
     except TimeoutError:
         if budget < TIMEOUT:
             _deadline(state)
-        raise MLLimitError(
+        raise _sticky(MLLimitError(
             f"{label}: matching took longer than {TIMEOUT:g} s "
             "(the pattern backtracks catastrophically, or the text is too long for it)",
             limit="regex_time",
-        ) from None
+        )) from None
     except MemoryError:
-        raise MLLimitError(f"{label}: matching ran out of memory", limit="memory") from None
+        raise _sticky(MLLimitError(f"{label}: matching ran out of memory", limit="memory")) from None
 
 
 def _deadline(state: CallState) -> None:
@@ -468,9 +475,9 @@ def _text(label: str, text: Any) -> str:
     if type(text) is not str:
         raise MLTypeError(f"{label}: expects a string to search, got {typeof(text)}")
     if len(text) > MAX_INPUT:
-        raise MLLimitError(
+        raise _sticky(MLLimitError(
             f"{label}: text of {len(text)} characters is longer than {MAX_INPUT}", limit="regex_input"
-        )
+        ))
     return text
 
 
