@@ -35,9 +35,7 @@ _Path = tuple[Any, Any]
 
 def is_identifier(name: Any) -> bool:
     """True if ``name`` is an ML identifier: ASCII ``[A-Za-z_][A-Za-z0-9_]*``, not ``__...``."""
-    return (
-        type(name) is str and _IDENTIFIER.fullmatch(name) is not None and not name.startswith("__")
-    )
+    return type(name) is str and _IDENTIFIER.fullmatch(name) is not None and not name.startswith("__")
 
 
 def _state() -> CallState:
@@ -61,6 +59,10 @@ def _show_path(path: _Path | str) -> str:
     return f"context[{node!r}]" + "".join(parts)
 
 
+class _Slow(Exception):
+    """The fast copy met something only the careful copy handles."""
+
+
 class _Inbound:
     """One `from_host` conversion: its limits and the values it may still visit."""
 
@@ -80,9 +82,7 @@ class _Inbound:
             return value
         self.visits -= 1
         if self.visits < 0:
-            raise ValueError(
-                f"{_show_path(path)}: more than max_visit={self.limits.max_visit} values"
-            )
+            raise ValueError(f"{_show_path(path)}: more than max_visit={self.limits.max_visit} values")
         if isinstance(value, int | float | str):
             return _plain_scalar(value)
         if not isinstance(value, list | tuple | dict):
@@ -90,13 +90,49 @@ class _Inbound:
         if id(value) in self.done:
             return self.done[id(value)]
         if depth >= self.max_nesting:
-            raise ValueError(
-                f"{_show_path(path)}: nested deeper than max_nesting={self.max_nesting}"
-            )
+            raise ValueError(f"{_show_path(path)}: nested deeper than max_nesting={self.max_nesting}")
         if isinstance(value, dict):
             out: Any = self.copy_dict(value, path, depth)
         else:
             out = [self.copy(v, (path, i), depth + 1) for i, v in enumerate(value)]
+        self.done[id(value)] = out
+        return out
+
+    def fast(self, value: Any, depth: int) -> Any:
+        """`copy` for the common case: exact JSON types, no path kept; raises `_Slow` for
+        anything else (tuples, subclasses, a bad type or key, a limit) so that `copy` can redo
+        the work and report the precise path."""
+        t = type(value)
+        if t is str or t is int or t is float or t is bool or value is None:
+            return value
+        if t is not list and t is not dict:
+            raise _Slow
+        done = self.done.get(id(value))
+        if done is not None:
+            return done
+        self.visits -= len(value) + 1
+        if self.visits < 0 or depth >= self.max_nesting:
+            raise _Slow
+        fast = self.fast
+        out: Any
+        if t is list:
+            out = [
+                v
+                if (type(v) is str or type(v) is int or type(v) is float or v is None or type(v) is bool)
+                else fast(v, depth + 1)
+                for v in value
+            ]
+        else:
+            out = {}
+            for k, v in value.items():
+                if type(k) is not str:
+                    raise _Slow
+                tv = type(v)
+                out[k] = (
+                    v
+                    if (tv is str or tv is int or tv is float or v is None or tv is bool)
+                    else fast(v, depth + 1)
+                )
         self.done[id(value)] = out
         return out
 
@@ -126,8 +162,12 @@ def from_host(value: Any, key: str) -> Any:
         ValueError: the value nests deeper than ``max_nesting`` or holds more than
             ``max_visit`` values.
     """
+    limits = _state().limits
     try:
-        return _Inbound(_state().limits).copy(value, key, 0)
+        try:
+            return _Inbound(limits).fast(value, 0)
+        except _Slow:
+            return _Inbound(limits).copy(value, key, 0)
     except RecursionError:
         raise ValueError(f"{_show_path(key)}: nested too deeply") from None
 
