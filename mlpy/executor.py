@@ -62,6 +62,7 @@ import anyio.to_thread
 from mlpy.api import compile_code, validate_timeout
 from mlpy.compiler.program import Program
 from mlpy.errors import MLCheckErrors, MLLimitError
+from mlpy.language.parser import parser
 from mlpy.runtime import capabilities as caps
 from mlpy.runtime.convert import is_identifier
 from mlpy.runtime.limits import Limits
@@ -249,6 +250,9 @@ class AsyncMLExecutor:
             raise ValueError(f"max_queue must be a non-negative integer, got {max_queue!r}")
         if not isinstance(grace, int | float) or not (math.isfinite(grace) and grace >= 0):
             raise ValueError(f"grace must be a non-negative number of seconds, got {grace!r}")
+        # the parser takes about 0.4 s to build: start it now, off the caller's thread, so the
+        # first calls do not spend their timeout on it
+        start_thread(parser, name="mlpy-warm-parser")
         self.max_workers = max_workers
         self.max_queue = max_queue
         self.strict_security = bool(strict_security)

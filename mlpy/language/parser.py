@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -68,9 +69,21 @@ def parse(text: str) -> ml.Program:
     return program
 
 
-@functools.cache
+_parser_lock = threading.Lock()
+
+
 def parser() -> Lark:
-    """The process-wide Lark parser (built on first use, about 50 ms)."""
+    """The process-wide Lark parser, built once on first use (about 0.4 s).
+
+    The lock makes threads that need it at the same moment wait for one build instead of
+    each building their own (four workers starting together would take four times as long).
+    """
+    with _parser_lock:
+        return _build_parser()
+
+
+@functools.cache
+def _build_parser() -> Lark:
     grammar = resources.files("mlpy.language").joinpath("grammar.lark").read_text("utf-8")
     return Lark(
         grammar,
