@@ -33,7 +33,7 @@ _stack_size_lock = threading.Lock()
 _T = TypeVar("_T")
 
 
-def start_thread(target: Callable[[], None], *, name: str) -> threading.Thread:
+def start_thread(target: Callable[[], object], *, name: str) -> threading.Thread:
     """Start a daemon thread running ``target`` with a `WORKER_STACK_SIZE` stack."""
     thread = threading.Thread(target=target, name=name, daemon=True)
     with _stack_size_lock:  # the stack size applies to threads started while it is set
