@@ -38,6 +38,7 @@ from mlpy.runtime.values import call_value, typeof
 
 __all__ = [
     "ARRAY_METHODS",
+    "index_of_value",
     "OBJECT_METHODS",
     "STRING_METHODS",
     "UNCHECKED_METHODS",
@@ -434,7 +435,8 @@ def _is_flat(x: Any) -> bool:
     return t is int or t is str or t is bool or x is None or (t is float and x == x)
 
 
-def _index_of(arr: list[Any], x: Any) -> int:
+def index_of_value(arr: list[Any], x: Any) -> int:
+    """Index of the first element ``== x`` (ML equality, §3.5), or -1."""
     if _is_flat(x):
         try:
             return arr.index(x)
@@ -448,7 +450,7 @@ def _index_of(arr: list[Any], x: Any) -> int:
 
 @_array("remove")
 def _remove(arr: list[Any], value: Any) -> None:
-    i = _index_of(arr, value)
+    i = index_of_value(arr, value)
     if i < 0:
         raise MLValueError("remove(): value not found in the array")
     del arr[i]
@@ -461,7 +463,7 @@ def _clear(arr: list[Any]) -> None:
 
 @_array("index")
 def _arr_index(arr: list[Any], value: Any) -> int:
-    i = _index_of(arr, value)
+    i = index_of_value(arr, value)
     if i < 0:
         raise MLValueError("index(): value not found in the array")
     return i
@@ -477,7 +479,7 @@ def _arr_count(arr: list[Any], value: Any) -> int:
 @_array("includes")
 @_array("contains")
 def _arr_contains(arr: list[Any], value: Any) -> bool:
-    return _index_of(arr, value) >= 0
+    return index_of_value(arr, value) >= 0
 
 
 @_array("reverse")

@@ -31,7 +31,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from mlpy.errors import MLIndexError, MLTypeError, MLValueError
-from mlpy.runtime.methods import arity_checked, sort_values
+from mlpy.runtime.methods import arity_checked, index_of_value, sort_values
 from mlpy.runtime.operators import check_array, eq, lt
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.values import Builtin, Module, call_value, is_callable, typeof
@@ -42,6 +42,7 @@ __all__ = [
     "contains_value",
     "create",
     "freeze",
+    "flatten_once",
     "index_of_value",
     "need_array",
     "need_callable",
@@ -87,25 +88,6 @@ def builtin_table(module: str, functions: dict[str, Callable[..., Any]]) -> dict
         name: Builtin(arity_checked(fn, f"{module}.{name}()"), f"{module}.{name}")
         for name, fn in functions.items()
     }
-
-
-def _is_flat(x: Any) -> bool:
-    """True when Python ``==`` against any element agrees with ML ``==`` (see `methods`)."""
-    t = type(x)
-    return t is int or t is str or t is bool or x is None or (t is float and x == x)
-
-
-def index_of_value(items: list[Any], value: Any) -> int:
-    """Index of the first element ``== value`` (ML equality), or -1."""
-    if _is_flat(value):
-        try:
-            return items.index(value)
-        except ValueError:
-            return -1
-    for i, element in enumerate(items):
-        if eq(element, value):
-            return i
-    return -1
 
 
 def contains_value(items: list[Any], value: Any) -> bool:
@@ -332,8 +314,14 @@ def _unique(lst: Any) -> list[Any]:
 
 
 def _flatten(lst: Any) -> list[Any]:
-    items = need_array("collections.flatten", lst)
-    _grown(sum(len(x) if type(x) is list else 1 for x in items))
+    return flatten_once("collections.flatten", lst)
+
+
+def flatten_once(label: str, lst: Any) -> list[Any]:
+    """The elements of array ``lst``, with array elements spread one level (``label`` names the
+    function in errors); the size is checked before building."""
+    items = need_array(label, lst)
+    check_array(sum(len(x) if type(x) is list else 1 for x in items))
     out: list[Any] = []
     for x in items:
         if type(x) is list:

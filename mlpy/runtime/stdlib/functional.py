@@ -42,6 +42,7 @@ from mlpy.runtime.state import CallState
 from mlpy.runtime.stdlib.collections import (
     MISSING,
     builtin_table,
+    flatten_once,
     freeze,
     need_array,
     need_callable,
@@ -333,15 +334,7 @@ def _drop(n: Any, iterable: Any) -> list[Any]:
 
 
 def _flatten(nested: Any) -> list[Any]:
-    items = need_array("functional.flatten", nested)
-    check_array(sum(len(x) if type(x) is list else 1 for x in items))
-    out: list[Any] = []
-    for x in items:
-        if type(x) is list:
-            out.extend(x)
-        else:
-            out.append(x)
-    return out
+    return flatten_once("functional.flatten", nested)
 
 
 def _chunk(size: Any, iterable: Any) -> list[list[Any]]:
