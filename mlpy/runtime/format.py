@@ -99,6 +99,8 @@ def to_str(v: Any) -> str:
             than ``max_int_digits`` digits.
     """
     t = type(v)
+    # the common scalars repeat the first lines of `_scalar_str` on purpose: str() of a
+    # number or string is on the hot path of string building, and this saves a call
     if t is str:
         return v  # type: ignore[no-any-return]
     if t is int:
