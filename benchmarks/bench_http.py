@@ -29,6 +29,7 @@ sys.path.insert(0, str(HERE))
 
 from common import table  # noqa: E402
 
+APP = os.environ.get("MLPY_BENCH_APP", "http_app:app")
 BODY = json.dumps({"code": "result = 2 + 2;", "timeout": 5.0})
 SECONDS = 8
 CONNECTIONS = 16
@@ -60,11 +61,11 @@ def server(kind: str) -> Iterator[int]:
     env = dict(os.environ, PYTHONPATH=f"{HERE}{os.pathsep}{ROOT}")
     bin_dir = Path(sys.executable).parent
     if kind == "uvicorn":
-        cmd = [sys.executable, "-m", "uvicorn", "http_app:app", "--host", "127.0.0.1", "--port", str(port),
+        cmd = [sys.executable, "-m", "uvicorn", APP, "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]
     else:
         cmd = [str(bin_dir / "gunicorn"), "-k", "uvicorn_worker.UvicornWorker", "-w", "2",
-               "-b", f"127.0.0.1:{port}", "--log-level", "warning", "http_app:app"]
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning", APP]
     proc = subprocess.Popen(cmd, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_ready(port, proc)

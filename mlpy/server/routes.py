@@ -113,8 +113,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 # -- dependencies ------------------------------------------------------------------------------
 
 
-def get_executor(request: Request) -> AsyncMLExecutor:
-    """The app's executor, started by its lifespan.
+async def get_executor(request: Request) -> AsyncMLExecutor:
+    """The app's executor, started by its lifespan (async: a plain def would cost a thread hop).
 
     Raises:
         HTTPException: 503 when the lifespan has not started it (or has shut it down).
@@ -125,7 +125,7 @@ def get_executor(request: Request) -> AsyncMLExecutor:
     return executor
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings (the defaults if the app was not made by `create_app`)."""
     settings: Settings | None = getattr(request.app.state, "settings", None)
     return settings if settings is not None else Settings()
