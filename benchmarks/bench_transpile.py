@@ -58,6 +58,7 @@ def run() -> tuple[str, dict[str, float]]:
         cached = best_of(lambda s=src: compile_ml(s), repeat=5, number=100)
         share = lark_share(src)
         figures[f"transpile_{lines}_lines_per_s"] = n / cold
+        figures["transpile_lark_share"] = share
         rows.append([f"{n}", f"{cold * 1000:.1f}", f"{n / cold:,.0f}", f"{cached * 1e6:.1f}", f"{share:.0%}"])
     text = table(["lines", "cold ms", "lines/s (cold)", "cached µs", "share in Lark"], rows)
     return text, figures

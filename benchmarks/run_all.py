@@ -15,13 +15,38 @@ sys.path.insert(0, str(HERE))
 import bench_executor  # noqa: E402
 import bench_runtime  # noqa: E402
 import bench_transpile  # noqa: E402
-from common import machine  # noqa: E402
+from common import machine, table  # noqa: E402
 
 SECTIONS = [
     ("Transpile (parse + check + codegen + compile)", bench_transpile),
     ("Run-time overhead with limits on (ML vs plain Python)", bench_runtime),
     ("Executor: call overhead, throughput, event-loop latency", bench_executor),
 ]
+
+
+def targets_table(figures: dict[str, float]) -> str:
+    """Each target of issue 6 against the figure this run measured."""
+    rows = []
+    for key, value in sorted(figures.items()):
+        if key.startswith("runtime_") and key.endswith("_ratio"):
+            name = key[len("runtime_") : -len("_ratio")]
+            rows.append([f"run-time overhead, {name}", "<= 1.30x", f"{value:.2f}x", _met(value <= 1.3)])
+    if "call_warm_ratio" in figures:
+        v = figures["call_warm_ratio"]
+        rows.append(["warm execute vs bare round trip", "<= 2.00x", f"{v:.2f}x", _met(v <= 2.0)])
+    for kind in ("uvicorn", "gunicorn"):
+        key = f"http_{kind}_ratio"
+        if key in figures:
+            v = figures[key]
+            rows.append([f"HTTP /execute vs bare, {kind}", ">= 85%", f"{v:.0%}", _met(v >= 0.85)])
+    if "transpile_lark_share" in figures:
+        v = figures["transpile_lark_share"]
+        rows.append(["transpile: share of a cold compile in Lark", "report", f"{v:.0%}", "reported"])
+    return table(["target", "goal", "measured", "status"], rows)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "not met"
 
 
 def main() -> None:
@@ -41,11 +66,16 @@ def main() -> None:
         "Figures are from one run on a shared machine: compare the ratios, which are measured "
         "side by side in the same run, rather than absolute times.",
     ]
+    figures: dict[str, float] = {}
     for title, module in sections:
         print(f"\n## {title}\n", flush=True)
-        text, _ = module.run()
+        text, found = module.run()
+        figures.update(found)
         print(text, flush=True)
         out += ["", f"## {title}", "", text]
+    targets = targets_table(figures)
+    print(f"\n## Targets (issue 6)\n\n{targets}")
+    out += ["", "## Targets (issue 6)", "", targets]
     (HERE / "RESULTS.md").write_text("\n".join(out) + "\n")
     print("\nwrote benchmarks/RESULTS.md")
 
