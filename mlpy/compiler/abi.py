@@ -52,7 +52,6 @@ THROW = PREFIX + "throw"
 CATCHABLE = PREFIX + "catchable"
 ERROR_VALUE = PREFIX + "error_value"
 MODULE = PREFIX + "module"
-RESULT_SENTINEL = PREFIX + "unset"
 
 # Names codegen invents: temporaries, arrow functions, the caught exception.
 TEMP = PREFIX + "t"

@@ -15,7 +15,6 @@ import functools
 import math
 import re
 import threading
-from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -606,5 +605,3 @@ def _unexpected_token(e: UnexpectedToken, text: str) -> MLSyntaxError:
         f"unexpected {_token_text(tok)}; expected {_expected_list(expected)}", _tok_span(tok)
     )
 
-
-_Callback = Callable[..., Any]
