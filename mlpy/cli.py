@@ -1,6 +1,6 @@
 """The ``mlpy`` command: run, transpile and check ML files, and serve the HTTP API.
 
-Layer 6 (tools): may import anything in mlpy; imports the server only for ``mlpy serve``.
+Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy serve``.
 
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE

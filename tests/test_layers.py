@@ -13,8 +13,9 @@ LAYERS = {
     "mlpy.compiler": 2,
     "mlpy.runtime": 3, "mlpy.modules": 3,
     "mlpy.api": 4, "mlpy.executor": 4, "mlpy.integration": 4, "mlpy": 4,  # mlpy/__init__.py re-exports 0-4
-    "mlpy.server": 5,
-    "mlpy.cli": 6, "mlpy.__main__": 6,
+    "mlpy.jobs": 5,
+    "mlpy.server": 6,
+    "mlpy.cli": 7, "mlpy.__main__": 7,
 }  # fmt: skip
 #: third-party packages only one part of mlpy may import
 OWNERS = {"lark": "mlpy.language", "fastapi": "mlpy.server"}
@@ -67,4 +68,4 @@ def test_layers() -> None:
 def test_every_module_has_a_layer() -> None:
     modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts) for p in PACKAGE.rglob("*.py")}
     assert all(layer(m) >= 0 for m in modules)
-    assert layer("mlpy.runtime.run") == 3 and layer("mlpy") == 4 and layer("mlpy.server.app") == 5
+    assert layer("mlpy.runtime.run") == 3 and layer("mlpy") == 4 and layer("mlpy.server.app") == 6

@@ -1,6 +1,6 @@
 """mlpy's HTTP service: a FastAPI app running ML scripts on one `AsyncMLExecutor` per process.
 
-Layer 5 (server): the only package that imports fastapi, pydantic and uvicorn; may import
+Layer 6 (server): the only package that imports fastapi, pydantic and uvicorn; may import
 anything in mlpy below it. ``import mlpy`` never imports it.
 
     uvicorn mlpy.server.app:app                                 # one process

@@ -1,6 +1,6 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 5 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
+Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
 and `mlpy.server.*`.
 
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker

@@ -1,6 +1,6 @@
 """The routes: ``POST /execute``, ``GET /calculate``, ``GET /health`` and ``GET /``.
 
-Layer 5 (server): imports the standard library, anyio, fastapi, `mlpy`, `mlpy.executor`,
+Layer 6 (server): imports the standard library, anyio, fastapi, `mlpy`, `mlpy.executor`,
 `mlpy.runtime.result` and `mlpy.server.*`.
 
 Handlers are ``async def`` and thin: validate, ``await executor.execute(...)``, map the result

@@ -1,6 +1,6 @@
 """Request and response bodies of the HTTP API, with the examples shown at ``/docs``.
 
-Layer 5 (server): imports the standard library and pydantic.
+Layer 6 (server): imports the standard library and pydantic.
 
 The field names are a contract with existing clients (issue 4): fields may be added, never
 renamed. Errors other than script failures use FastAPI's ``{"detail": ...}`` body (`ErrorDetail`).

@@ -1,6 +1,6 @@
 """`serve`: run the HTTP service with uvicorn (what ``mlpy serve`` calls).
 
-Layer 5 (server): imports the standard library, uvicorn and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, uvicorn and `mlpy.server.*`.
 """
 
 from __future__ import annotations

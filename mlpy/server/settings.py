@@ -1,6 +1,6 @@
 """`Settings`: the HTTP service's configuration, read from ``MLPY_*`` environment variables.
 
-Layer 5 (server): imports the standard library and pydantic.
+Layer 6 (server): imports the standard library and pydantic.
 
 Every field has an environment variable named ``MLPY_`` plus the field name in capitals
 (``workers`` is ``MLPY_WORKERS``). `Settings.from_env` reads and checks them all at once and
