@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parents[1] / "mlpy"
 #: module prefix -> layer; the longest matching prefix wins
 LAYERS = {
-    "mlpy.source": 0, "mlpy.errors": 0,
+    "mlpy.source": 0, "mlpy.errors": 0, "mlpy.deadline": 0,
     "mlpy.language": 1,
     "mlpy.compiler": 2,
     "mlpy.runtime": 3, "mlpy.modules": 3,
