@@ -21,11 +21,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
 from mlpy.server import calculate, execute, health, index
 from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
 __all__ = ["ROUTERS", "app", "create_app"]
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         application.include_router(router)
     application.add_exception_handler(400, body_unparsable)
+    application.add_exception_handler(RequestValidationError, validation_failed)
     _add_middleware(application, config)
     return application
 

@@ -16,12 +16,13 @@ from fastapi import APIRouter, Request, Response
 
 from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.result import MLResult
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.render import json_response
 from mlpy.server.schemas import ExecutorInfo, HealthResponse, ProbeResult, UnhealthyResponse
 
 __all__ = ["PROBE_SCRIPT", "PROBE_SLOW", "PROBE_TIMEOUT", "PROBE_VALUE", "router"]
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 #: the health check's script, its expected value, its timeout and when it counts as slow
 PROBE_SCRIPT = "result = 6 * 7;"

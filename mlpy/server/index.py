@@ -10,11 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from mlpy import __version__
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.schemas import RootResponse, RouteInfo
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 
 @router.get("/", response_model=RootResponse, summary="What this service is")
