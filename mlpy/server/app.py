@@ -1,7 +1,7 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 6 (server): imports the standard library, fastapi, `mlpy`, `mlpy.executor` and
-`mlpy.server.*`.
+Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
+and `mlpy.server.*`.
 
 This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
 ``router`` (listed in `ROUTERS`), dependencies are in `mlpy.server.deps`, response rendering
@@ -22,10 +22,11 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server import calculate, execute, health, index
+from mlpy.server import calculate, docs, execute, health, index
 from mlpy.server.body_limit import BodyLimit, body_unparsable
 from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     calculate.router,
     health.router,
     index.router,
+    docs.router,
 )
 
 _DESCRIPTION = """\
@@ -71,11 +73,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=_DESCRIPTION,
         version=__version__,
         lifespan=_lifespan(config),
+        docs_url=None,  # docs.router serves /docs and /redoc from the package, not from CDNs
+        redoc_url=None,
     )
     application.state.settings = config
     application.state.executor = None
     for router in ROUTERS:
         application.include_router(router)
+    application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
     application.add_exception_handler(RequestValidationError, validation_failed)
     _add_middleware(application, config)
@@ -83,8 +88,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _add_middleware(application: FastAPI, config: Settings) -> None:
-    """The app's middleware, one line each; each one added wraps those added before it."""
+    """The app's middleware, one line each; each one added wraps those added before it
+    (so CORS, last, answers preflights and marks every answer, a 413 included)."""
     application.add_middleware(BodyLimit, settings=config)
+    if config.cors_origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
 
 
 def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
