@@ -26,7 +26,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server import calculate, docs, execute, health, index
+from mlpy.server import calculate, contract, docs, execute, health, index
 from mlpy.server.body_limit import BodyLimit, body_unparsable
 from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     application.state.settings = config
+    contract.install(application, config)
     application.state.executor = None
     for router in ROUTERS:
         application.include_router(router)

@@ -21,8 +21,8 @@ from pydantic import AfterValidator
 from mlpy.runtime.result import MLResult
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.json_body import JSONRoute
-from mlpy.server.render import OVERLOADED, NotJSON, encode, json_response, unavailable
-from mlpy.server.schemas import CALCULATE_EXAMPLES, CalculateResponse, ErrorDetail
+from mlpy.server.render import OVERLOADED, NotJSON, encode, error_response, json_response, unavailable
+from mlpy.server.schemas import CALCULATE_EXAMPLES, CalculateResponse
 
 __all__ = ["CALCULATIONS", "MAX_EXPONENT", "MAX_OPERAND", "Operand", "router"]
 
@@ -95,7 +95,11 @@ _WHERE = re.compile(r"^[A-Za-z]+(?: at line \d+, column \d+)?: ")
     response_model=CalculateResponse,
     summary="Calculate with a small ML script",
     responses={
-        400: {"model": ErrorDetail, "description": "Unknown operation, or bad operands."},
+        400: error_response(
+            "Unknown operation, bad operands (division by zero, an exponent out of range), "
+            "or a result JSON cannot carry.",
+            "unknown operation 'modulo'; supported operations: add, subtract, multiply, divide, power",
+        ),
         **OVERLOADED,
     },
 )
