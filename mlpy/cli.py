@@ -149,11 +149,31 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("file", help="the .ml file, or - for standard input")
         c.add_argument("--strict", action="store_true", help="strict security mode (§9)")
         c.set_defaults(fn=fn)
-    s = sub.add_parser("serve", help="run the HTTP service")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1)
-    s.add_argument("--strict", action="store_true")
+    s = sub.add_parser(
+        "serve",
+        help="run the HTTP service",
+        description="Serve the HTTP API (POST /execute, GET /calculate, GET /health, /docs) with uvicorn.",
+        epilog="Other settings are MLPY_* environment variables (MLPY_WORKERS threads per process, "
+        "MLPY_DEFAULT_TIMEOUT, MLPY_MAX_TIMEOUT, MLPY_MAX_CODE_BYTES, MLPY_MAX_CONTEXT_BYTES, "
+        "MLPY_MAX_QUEUE, MLPY_CORS_ORIGINS): see docs/http.md. A bad one stops the start, named.",
+    )
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="TCP port, 0 to 65535 (default 8000)")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each runs its own executor of MLPY_WORKERS threads",
+    )
+    s.add_argument(
+        "--strict",
+        action="store_true",
+        help="strict security mode (LANGUAGE.md §9) for every script; sets MLPY_STRICT",
+    )
     s.set_defaults(fn=_cmd_serve)
     return p
 
