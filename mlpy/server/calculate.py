@@ -17,6 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from mlpy.runtime.result import MLResult
 from mlpy.server.deps import ExecutorDep, SettingsDep
@@ -74,12 +75,16 @@ def _in_range(value: int | float) -> int | float:
     """``value`` if it is finite and within `MAX_OPERAND` (an exact comparison for integers).
 
     Raises:
-        ValueError: it is not; pydantic makes it a 422 naming the parameter.
+        PydanticCustomError: it is not; pydantic makes it a 422 naming the parameter.
     """
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("Input should be a finite number")
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
     if abs(value) > MAX_OPERAND:
-        raise ValueError(f"Input should be at most {MAX_OPERAND:.17g} in magnitude (the range of a float)")
+        raise PydanticCustomError(
+            "float_range",
+            "Input should be at most {limit} in magnitude (the range of a float)",
+            {"limit": f"{MAX_OPERAND:.17g}"},
+        )
     return value
 
 
