@@ -27,6 +27,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from fastapi.exceptions import RequestValidationError
 
 from mlpy import __version__
+from mlpy.errors import ErrorKind
 from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.result import MLResult
 from mlpy.server.schemas import (
@@ -172,7 +173,7 @@ async def execute(
     except RuntimeError:
         raise _unavailable("the executor is shutting down") from None
     content = await _render_result(result)
-    if result.error_type in ("Overloaded", "Cancelled"):  # full, or shutting down: try again
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.CANCELLED):  # full, or shutting down: try again
         return _json(content, 503, {"Retry-After": RETRY_AFTER})
     return _json(content)
 
@@ -260,7 +261,7 @@ async def health(request: Request) -> Response:
         except RuntimeError as e:
             reason = str(e)
     info = _executor_info(executor)
-    if result is None or result.error_type in ("TimeoutError", "Overloaded", "Cancelled"):
+    if result is None or result.kind in (ErrorKind.TIMEOUT, ErrorKind.OVERLOADED, ErrorKind.CANCELLED):
         return _json(_unhealthy(result.error if result and result.error else reason, info), 503)
     ok = result.success and result.value == PROBE_VALUE
     slow = time.perf_counter() - started > PROBE_SLOW
@@ -348,7 +349,7 @@ def _unavailable(message: str) -> HTTPException:
 def _calculation_failed(result: MLResult) -> HTTPException:
     """The HTTP error for a ``/calculate`` script that failed."""
     error = result.error or "the calculation failed"
-    if result.error_type in ("Overloaded", "TimeoutError", "Cancelled"):
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.TIMEOUT, ErrorKind.CANCELLED):
         return _unavailable(f"the server is busy ({error}); try again")
     return HTTPException(400, _WHERE.sub("", error, count=1))
 
