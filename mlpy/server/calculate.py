@@ -19,6 +19,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
+from mlpy.errors import ErrorKind
 from mlpy.runtime.result import MLResult
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.json_body import JSONRoute
@@ -159,6 +160,6 @@ async def calculate(
 def _calculation_failed(result: MLResult) -> HTTPException:
     """The HTTP error for a ``/calculate`` script that failed."""
     error = result.error or "the calculation failed"
-    if result.error_type in ("Overloaded", "TimeoutError", "Cancelled"):
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.TIMEOUT, ErrorKind.CANCELLED):
         return unavailable(f"the server is busy ({error}); try again")
     return HTTPException(400, _WHERE.sub("", error, count=1))

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, HTTPException, Response
 from fastapi.exceptions import RequestValidationError
 
+from mlpy.errors import ErrorKind
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.json_body import JSONRoute, non_json_numbers
 from mlpy.server.render import (
@@ -72,7 +73,7 @@ async def execute(
     except RuntimeError:
         raise unavailable("the executor is shutting down") from None
     content = await render_result(result)
-    if result.error_type in ("Overloaded", "Cancelled"):  # full, or shutting down: try again
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.CANCELLED):  # full, or shutting down: try again
         return json_response(content, 503, {"Retry-After": RETRY_AFTER})
     return json_response(content)
 
