@@ -83,6 +83,7 @@ class ExecuteRequest(BaseModel):
         default=5.0,
         gt=0,
         allow_inf_nan=False,
+        strict=True,  # a number, as documented: not true (1.0) nor "5"
         description=(
             "Seconds the script may take, queue time included: more than 0 and at most the "
             "server's MLPY_MAX_TIMEOUT (30 by default). Omitted or null: MLPY_DEFAULT_TIMEOUT (5)."
