@@ -16,7 +16,7 @@ from fastapi import APIRouter, Body, HTTPException, Response
 from fastapi.exceptions import RequestValidationError
 
 from mlpy.errors import ErrorKind
-from mlpy.server.deps import ExecutorDep, SettingsDep
+from mlpy.server.deps import ExecutorDep, PartitionDep, SettingsDep
 from mlpy.server.json_body import JSONRoute, non_json_numbers
 from mlpy.server.render import (
     RETRY_AFTER,
@@ -54,6 +54,7 @@ async def execute(
     body: Annotated[ExecuteRequest, Body(openapi_examples=EXECUTE_EXAMPLES)],
     executor: ExecutorDep,
     settings: SettingsDep,
+    partition: PartitionDep,
 ) -> Response:
     """Run ``code`` with ``context`` values as top-level variables; return its ``result``.
 
@@ -67,7 +68,7 @@ async def execute(
     _check_sizes(body, settings)
     timeout = _timeout(body, settings)
     try:
-        result = await executor.execute(body.code, timeout=timeout, context=body.context)
+        result = await executor.execute(body.code, timeout=timeout, context=body.context, partition=partition)
     except (TypeError, ValueError) as e:  # the context: a bad key or value (§7.1)
         raise unprocessable(("body", "context"), str(e)) from None
     except RuntimeError:
