@@ -50,8 +50,8 @@ values become its top-level variables.
 * `GET /calculate` runs a small ML script for one arithmetic operation.
 * `GET /health` runs a probe script and reports the executor's load.
 
-Errors: 400 bad calculation, 413 code or context too large, 422 invalid request,
-503 overloaded (with `Retry-After`).
+Errors: 400 bad calculation, 413 code or context too large, 422 invalid request (naming the
+field; NaN, Infinity and numbers out of range included), 503 overloaded (with `Retry-After`).
 """
 
 app: FastAPI  # made by `__getattr__` on first access
