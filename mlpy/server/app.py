@@ -27,7 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
 from mlpy.server import calculate, contract, docs, execute, health, index
-from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
 from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     contract.install(application, config)
     application.state.executor = None
     for router in ROUTERS:
-        application.include_router(router)
+        application.include_router(router, responses=TOO_LARGE)  # BodyLimit answers any route
     application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
     application.add_exception_handler(RequestValidationError, validation_failed)

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 
 from mlpy.server import Settings, create_app
+from tests.server.conftest import OpenClient
 
 DOCUMENTED = {
     ("/execute", "post"): {"200", "413", "422", "503"},
-    ("/calculate", "get"): {"200", "400", "422", "503"},
-    ("/health", "get"): {"200", "503"},
-    ("/", "get"): {"200"},
+    ("/calculate", "get"): {"200", "400", "413", "422", "503"},
+    ("/health", "get"): {"200", "413", "503"},
+    ("/", "get"): {"200", "413"},
 }
 
 
@@ -56,3 +57,13 @@ def test_the_document_states_this_servers_timeout_limits(document: dict[str, Any
 def test_context_keys_are_documented_as_ml_identifiers(document: dict[str, Any]) -> None:
     context = document["components"]["schemas"]["ExecuteRequest"]["properties"]["context"]
     assert context["propertyNames"]["pattern"] == r"^(?!__)[A-Za-z_][A-Za-z0-9_]*$"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", ["/health", "/calculate?operation=add&a=1&b=2", "/"])
+async def test_a_body_over_the_limit_is_the_documented_413_on_any_route(
+    open_client: OpenClient, path: str
+) -> None:
+    async with open_client(max_code_bytes=10, max_context_bytes=10) as client:
+        reply = await client.request("GET", path, content=b"x" * 100_000)
+    assert reply.status_code == 413 and "MLPY_MAX_CODE_BYTES=10" in reply.json()["detail"]
