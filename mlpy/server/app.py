@@ -92,6 +92,7 @@ def _add_middleware(application: FastAPI, config: Settings) -> None:
     """The app's middleware, one line each; each one added wraps those added before it
     (so CORS, last, answers preflights and marks every answer, a 413 included)."""
     application.add_middleware(BodyLimit, settings=config)
+    # new middleware (API keys, metrics) goes here, one line each: CORS must stay outermost
     if config.cors_origins:
         application.add_middleware(
             CORSMiddleware,
