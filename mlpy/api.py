@@ -20,7 +20,7 @@ from mlpy.runtime.capabilities import Grants
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 from mlpy.runtime.run import HostFunctions
-from mlpy.runtime.threads import run_watched
+from mlpy.runtime.threads import WATCHDOG
 
 __all__ = ["check", "compile_code", "run", "transpile", "validate_timeout"]
 
@@ -63,7 +63,7 @@ def run(
         partition=partition,
     )
     state = call.new_state()
-    outcome = run_watched(lambda: call.execute(state), state)
+    outcome = WATCHDOG.run(lambda: call.execute(state), state)
     if isinstance(outcome, MLResult):
         return outcome
     return MLResult.failure(outcome, execution_time=call.timeout)
