@@ -10,7 +10,7 @@ position *is* its ML line and column.
 
 What the generated code looks like (``ast.unparse`` shows it): every dynamic operation whose
 meaning depends on types goes through a guard named in `abi` (member access, indexing, calls of
-anything that is not a static function, iteration, ``+ * %`` and comparisons); ``- / //``,
+anything that is not a static function, iteration, ``+ * % **`` and comparisons); ``- / //``,
 unary operators, ``&& || !`` and the ternary are Python's own, whose semantics already match
 ML's for ML values. Every loop body and function entry starts with `budget_check`. Function
 declarations are hoisted to the top of their block; arrow functions become nested ``def``s
@@ -37,6 +37,7 @@ _GUARDED_OPS = {
     ml.BinaryOp.ADD: abi.ADD,
     ml.BinaryOp.MUL: abi.MUL,
     ml.BinaryOp.MOD: abi.MOD,
+    ml.BinaryOp.POW: abi.POW,
     ml.BinaryOp.EQ: abi.EQ,
     ml.BinaryOp.NE: abi.NE,
     ml.BinaryOp.LT: abi.LT,

@@ -487,6 +487,7 @@ _TERMINAL_TEXT = {
     "RELOP": "a comparison",
     "ADDOP": "'+' or '-'",
     "MULOP": "'*', '/', '//' or '%'",
+    "POWOP": "'**'",
     "UNOP": "'!'",
     "OROR": "'||'",
     "ANDAND": "'&&'",
