@@ -21,8 +21,8 @@ Choices where the spec is silent:
 * ``find``, ``rfind``, ``index`` and ``count`` on strings take optional ``start``/``end``.
 * ``map filter reduce find some every`` walk a snapshot of the array taken when they start.
 * Object ``set`` and ``delete`` return ``null``; ``delete`` of a missing key is a `MLKeyError`.
-* Object keys are strings: ``get``/``has``/``set``/``delete`` with another key type are a
-  `MLTypeError`.
+* Object keys are strings; a number key is its §5.3 string form (`object_key`, §2.5), in
+  ``get``/``has``/``set``/``delete`` as in indexing; any other key type is a `MLTypeError`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ __all__ = [
     "arity_message",
     "binding_failed",
     "method_arity_error",
+    "object_key",
     "sort_values",
 ]
 
@@ -181,10 +182,27 @@ def _opt_int(method: str, value: Any, what: str) -> int | None:
     return None if value is None else _need_int(method, value, what)
 
 
+def object_key(key: Any, what: str = "object key") -> str:
+    """The object key that ML value ``key`` names (§2.5): a string as it is, a number as its
+    §5.3 string form (``1`` and ``"1"`` are the same key, ``2.5`` is ``"2.5"``), as JavaScript.
+
+    The one place this rule lives: indexing, assignment and the object methods call it.
+    Cost: O(1) for a string; a number's text is bounded by ``max_int_digits``.
+
+    Raises:
+        MLTypeError: any other type, booleans included (``what`` names the key in the message).
+        MLLimitError: an integer key with more than ``max_int_digits`` digits.
+    """
+    t = type(key)
+    if t is str:
+        return key  # type: ignore[no-any-return]
+    if t is int or t is float:
+        return to_str(key)
+    raise MLTypeError(f"{what} must be a string or a number, not {typeof(key)}")
+
+
 def _need_key(method: str, key: Any) -> str:
-    if type(key) is not str:
-        raise MLTypeError(f"{method}() expects a string key, got {typeof(key)}")
-    return key
+    return object_key(key, f"{method}() key")
 
 
 def _sized(text: str) -> str:
