@@ -33,7 +33,8 @@ from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import check_deadline, quote_brief, to_str
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq, lt
+from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq
+from mlpy.runtime.sorting import MISSING, sort_options, sort_values
 from mlpy.runtime.values import call_value, typeof
 
 __all__ = [
@@ -505,36 +506,10 @@ def _reverse(arr: list[Any]) -> None:
     arr.reverse()
 
 
-class _OrderKey:
-    """Sort key that orders with ML ``<`` (so mixed types are a `MLTypeError`)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __lt__(self, other: _OrderKey) -> bool:
-        return lt(self.value, other.value)
-
-
-def sort_values(values: list[Any], reverse: bool = False) -> None:
-    """Sort ``values`` in place in ML order (§5.2 ``sort``).
-
-    Raises:
-        MLTypeError: the elements are of types ML cannot order against each other.
-    """
-    if len(values) > FAST_SIZE:
-        check_deadline()
-    kinds = {type(v) for v in values}
-    if kinds <= {int, float, bool} or kinds == {str}:
-        values.sort(reverse=reverse)
-    else:
-        values.sort(key=_OrderKey, reverse=reverse)
-
-
 @_array("sort")
-def _sort(arr: list[Any]) -> None:
-    sort_values(arr)
+def _sort(arr: list[Any], key: Any = MISSING, reverse: Any = MISSING) -> None:
+    order_by, descending = sort_options("sort()", key, reverse)
+    sort_values(arr, descending, order_by)
 
 
 @_array("slice")
