@@ -9,7 +9,7 @@ The public API. ``import mlpy`` never imports the HTTP server (``mlpy.server``).
 
 from __future__ import annotations
 
-from mlpy.api import check, run, transpile
+from mlpy.api import check, diagnostics, run, transpile
 from mlpy.compiler.program import Program, compile_ml
 from mlpy.errors import (
     MLCheckErrors,
@@ -21,6 +21,7 @@ from mlpy.errors import (
     MLTimeoutError,
 )
 from mlpy.executor import AsyncMLExecutor
+from mlpy.language.diagnostics import Diagnostic, Severity
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 
@@ -28,6 +29,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsyncMLExecutor",
+    "Diagnostic",
     "Limits",
     "MLCheckErrors",
     "MLError",
@@ -38,9 +40,11 @@ __all__ = [
     "MLSyntaxError",
     "MLTimeoutError",
     "Program",
+    "Severity",
     "__version__",
     "check",
     "compile_ml",
+    "diagnostics",
     "run",
     "transpile",
 ]

@@ -1,7 +1,7 @@
 """The synchronous public API: `run`, `transpile`, `check`.
 
-Layer 4 (host API): imports the standard library, `mlpy.errors`, `mlpy.compiler` and
-`mlpy.runtime`.
+Layer 4 (host API): imports the standard library, `mlpy.errors`, `mlpy.language`,
+`mlpy.compiler` and `mlpy.runtime`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Any
 from mlpy.compiler.program import Program, check_source, compile_ml
 from mlpy.compiler.program import transpile as _transpile
 from mlpy.errors import MLCheckErrors, MLError, MLSyntaxError
+from mlpy.language.check import diagnose
+from mlpy.language.diagnostics import Diagnostic
 from mlpy.runtime.capabilities import Grants
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
@@ -21,7 +23,7 @@ from mlpy.runtime.state import CallState
 from mlpy.runtime.threads import run_watched
 from mlpy.source import Span
 
-__all__ = ["check", "compile_code", "run", "transpile", "validate_timeout"]
+__all__ = ["check", "compile_code", "diagnostics", "run", "transpile", "validate_timeout"]
 
 #: seconds `run` waits past the deadline for a call inside a long builtin to stop by itself
 _GRACE = 0.25
@@ -153,3 +155,20 @@ def check(code: object, *, strict_security: bool = False) -> list[MLError]:
     except TypeError as e:
         return [MLSyntaxError(str(e))]
     return check_source(text, strict=strict_security)
+
+
+def diagnostics(code: object, *, strict_security: bool = False) -> list[Diagnostic]:
+    """Every error *and warning* found in ML ``code`` before running it, in source order.
+
+    `check` returns the errors only (as `MLError`s, its type unchanged); this is the channel
+    for warnings too (an unknown escape such as ``"\\d"``, kept as written, LANGUAGE.md §1.5).
+    Each `Diagnostic` has a `Severity` (``ERROR`` or ``WARNING``), a ``kind`` (the ML error
+    type, or ``"Warning"``), a message and a position. A program with only warnings runs.
+    """
+    try:
+        text = _decode(code)
+    except MLSyntaxError as e:
+        return [Diagnostic.of_error(e)]
+    except TypeError as e:
+        return [Diagnostic.of_error(MLSyntaxError(str(e)))]
+    return diagnose(text, strict=strict_security)

@@ -1,7 +1,7 @@
 """Codegen: ML nodes → a Python ``ast.Module``, one function per node kind.
 
 Layer 2 (compiler): imports the standard library, `mlpy.language.nodes`, `mlpy.source`,
-`mlpy.compiler.abi` and `mlpy.compiler.scope`.
+`mlpy.deadline`, `mlpy.compiler.abi` and `mlpy.compiler.scope`.
 
 Python nodes are built directly (never Python source text), so ML identifiers and literals are
 data and need no escaping. Each construct's nodes carry its ML span: `_stamp` gives every new
@@ -26,6 +26,7 @@ from typing import Any, TypeVar, assert_never
 
 from mlpy.compiler import abi
 from mlpy.compiler.scope import Scope, analyze, is_int
+from mlpy.deadline import check as check_deadline
 from mlpy.language import nodes as ml
 from mlpy.source import Span
 
@@ -176,6 +177,7 @@ class _Gen:
         ordered += [s for s in body if not isinstance(s, ml.FunctionDef)]
         out: list[py.stmt] = []
         for s in ordered:
+            check_deadline()  # a large program stops compiling near the call's deadline
             saved, self.pending = self.pending, []
             stmts = self.stmt(s)
             out.extend(self.pending)
