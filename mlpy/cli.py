@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from mlpy import __version__
-from mlpy.api import check, run, transpile
+from mlpy.api import diagnostics, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
+from mlpy.language.diagnostics import Diagnostic, Severity
 from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
 
@@ -66,9 +67,10 @@ def _context(arg: str | None) -> dict[str, Any] | None:
     return value
 
 
-def _show(error: MLError, name: str, source: str) -> str:
+def _show(error: MLError | Diagnostic, name: str, source: str) -> str:
     where = f"{name}:{error.line}:{error.column}: " if error.line else f"{name}: "
-    text = f"{where}{error.error_type}: {error.message}"
+    kind = error.kind if isinstance(error, Diagnostic) else error.error_type
+    text = f"{where}{kind}: {error.message}"
     if error.line and error.column:
         caret = snippet(source, error.line, error.column)
         if caret:
@@ -120,13 +122,15 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     code = _read(args.file)
-    errors = check(code, strict_security=args.strict)
+    found = diagnostics(code, strict_security=args.strict)
     text = code.decode("utf-8", "replace")
-    for err in errors:
-        print(_show(err, args.file, text), file=sys.stderr)
+    for item in found:
+        print(_show(item, args.file, text), file=sys.stderr)
+    errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         return 1
-    print(f"{args.file}: ok")
+    warned = len(found)
+    print(f"{args.file}: ok" + (f" ({warned} warning{'s' * (warned > 1)})" if warned else ""))
     return 0
 
 
