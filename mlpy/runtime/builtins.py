@@ -49,11 +49,14 @@ from mlpy.runtime.member import (
     range_length,
 )
 from mlpy.runtime.methods import arity_checked, sort_values
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, gt, is_number, lt
-from mlpy.runtime.state import current
+from mlpy.runtime.operators import check_array, check_string, gt, is_number, lt
+from mlpy.runtime.state import current, shared_threshold
 from mlpy.runtime.values import Builtin, call_value, is_callable, typeof
 
 __all__ = ["BUILTINS"]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 _MISSING: Any = object()
 

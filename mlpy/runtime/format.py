@@ -32,7 +32,7 @@ from json.encoder import encode_basestring
 from typing import Any, NoReturn
 
 from mlpy.runtime.limits import Limits
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Opaque, function_name, is_ml_function
 
 __all__ = [
@@ -46,8 +46,9 @@ __all__ = [
     "to_str",
 ]
 
-#: integers of at most this many bits (≤ 19 digits) are converted without looking at the limits
-_SMALL_INT_BITS = 64
+#: integers of at most this many bits (≤ 20 digits) are converted without looking at the limits
+#: (a shared threshold: 0 while a call allowing fewer than 20 digits runs)
+SMALL_INT_BITS = shared_threshold(globals(), "SMALL_INT_BITS")
 #: log10(2), to estimate the number of decimal digits of an integer from its bit length
 _LOG10_2 = 0.30102999566398120
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
@@ -145,7 +146,7 @@ def int_to_str(n: int) -> str:
     Raises:
         MLLimitError: ``n`` has more than ``max_int_digits`` digits.
     """
-    if n.bit_length() <= _SMALL_INT_BITS:
+    if n.bit_length() <= SMALL_INT_BITS:
         return str(n)
     _check_digits(n)
     return _digits(n) if n >= 0 else "-" + _digits(-n)

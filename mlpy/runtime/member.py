@@ -35,7 +35,8 @@ from mlpy.runtime.methods import (
     binding_failed,
     method_arity_error,
 )
-from mlpy.runtime.operators import FAST_SIZE, check_array
+from mlpy.runtime.operators import check_array
+from mlpy.runtime.state import shared_threshold
 from mlpy.runtime.values import BoundMethod, Module, Opaque, call_value, is_callable, typeof
 
 __all__ = [
@@ -52,6 +53,9 @@ __all__ = [
     "unpack",
     "unpack_keys",
 ]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 
 class MLIterator(Opaque):

@@ -33,7 +33,8 @@ from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import check_deadline, quote_brief, to_str
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq, lt
+from mlpy.runtime.operators import check_array, check_string, eq, lt
+from mlpy.runtime.state import shared_threshold
 from mlpy.runtime.values import call_value, typeof
 
 __all__ = [
@@ -48,6 +49,9 @@ __all__ = [
     "method_arity_error",
     "sort_values",
 ]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 Method = Callable[..., Any]
 

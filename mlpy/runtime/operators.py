@@ -18,8 +18,9 @@ Choices where the spec is silent:
 
 Size caps (§8) are checked *before* anything is allocated, but only for results larger than
 `FAST_SIZE` characters, elements or bits: the common small case never looks up the call's
-state. A host limit below `FAST_SIZE` is therefore only enforced from `FAST_SIZE` upwards by
-these guards (the caps exist to stop memory blow-ups, which a 4 KB value is not).
+state. `FAST_SIZE` is a shared threshold (`mlpy.runtime.state.shared_threshold`): 4096 while
+every running call's limits are at least that, lowered while a call with a smaller limit runs,
+so every limit is applied exactly.
 
 Every limit error is raised through `limit_reached`, which makes it the call's sticky stop
 reason (a script's ``finally { return; }`` cannot swallow it), and every slow-path size check
@@ -34,7 +35,7 @@ from typing import Any
 
 from mlpy.errors import MLTypeError, MLValueError, MLZeroDivisionError
 from mlpy.runtime.format import check_deadline, limit_reached, to_str
-from mlpy.runtime.state import current
+from mlpy.runtime.state import current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Opaque, typeof
 
 __all__ = [
@@ -55,7 +56,8 @@ __all__ = [
 ]
 
 #: results up to this many characters, elements or bits skip the limit check in hot guards
-FAST_SIZE = 4096
+#: (a shared threshold: lowered while a call with a smaller limit runs)
+FAST_SIZE = shared_threshold(globals())
 
 _NUMBER_TYPES = (int, float, bool)
 
