@@ -156,6 +156,8 @@ def _check_digits(n: int) -> None:
     state = current()
     limit = state.limits.max_int_digits
     bits = n.bit_length()
+    if bits > state.limits.max_int_bits:  # conversion to text is quadratic in the size
+        limit_reached("max_int_bits", f"integer size {bits} bits", state)
     low = int((bits - 1) * _LOG10_2) + 1  # fewest digits an integer of this size can have
     high = int(bits * _LOG10_2) + 1  # most digits it can have
     if high <= limit:

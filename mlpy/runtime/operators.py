@@ -43,6 +43,8 @@ __all__ = [
     "add",
     "check_array",
     "check_int_bits",
+    "check_int_operands",
+    "checked_int",
     "check_string",
     "eq",
     "ge",
@@ -96,6 +98,29 @@ def check_int_bits(bits: int) -> None:
     if bits > state.limits.max_int_bits:
         limit_reached("max_int_bits", f"integer size {bits} bits", state)
     check_deadline(state)
+
+
+def checked_int(n: int) -> int:
+    """``n``, after checking it against ``max_int_bits`` (for integers made from text, floats
+    or decimals, whose size is known only once made)."""
+    if n.bit_length() > FAST_SIZE:
+        check_int_bits(n.bit_length())
+    return n
+
+
+def check_int_operands(*values: int) -> None:
+    """Refuse an operation whose cost grows faster than its operands' size (division, modulo,
+    gcd, square root, conversion to text) on an integer larger than ``max_int_bits``.
+
+    Security: every operation that *makes* an integer checks ``max_int_bits`` first, except
+    native ``+`` and ``-``, which grow a value by one bit each (linear work per step). A loop
+    of them can push a value past the cap slowly; this check makes sure such a value can
+    never feed a quadratic operation (a division of two multi-million-bit integers runs for a
+    minute in C, holding the GIL). At the default cap (100,000 bits) one division costs ~4 ms.
+    """
+    for n in values:
+        if n.bit_length() > FAST_SIZE:
+            check_int_bits(n.bit_length())
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -189,10 +214,13 @@ def mod(a: Any, b: Any) -> Any:
     Raises:
         MLZeroDivisionError: ``b`` is zero ("modulo by zero").
         MLTypeError: an operand is not a number (strings are never Python-formatted).
+        MLLimitError: an integer operand exceeds ``max_int_bits`` (`check_int_operands`).
     """
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int and b:
+        if a.bit_length() > FAST_SIZE:  # the cost is (bits of a) x (bits of b)
+            check_int_operands(a, b)
         return a % b
     if ta in _NUMBER_TYPES and tb in _NUMBER_TYPES:
         if not b:

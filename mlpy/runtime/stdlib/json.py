@@ -37,7 +37,7 @@ from mlpy.errors import MLTypeError, MLValueError
 from mlpy.runtime.format import float_to_str, int_to_str, quote
 from mlpy.runtime.member import range_length
 from mlpy.runtime.methods import arity_checked
-from mlpy.runtime.operators import check_array
+from mlpy.runtime.operators import check_array, checked_int
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.values import BoundMethod, Builtin, Module, Opaque, typeof
 
@@ -82,9 +82,9 @@ def _int_literal(digits: str) -> int:
     if len(digits.lstrip("-")) > state.limits.max_int_digits:
         raise state.limit_error("max_int_digits", f"json: integer literal of {len(digits)} digits")
     try:
-        return int(digits)
+        return checked_int(int(digits))
     except ValueError:  # beyond Python's own digit limit, but allowed by the host's
-        return int(Decimal(digits))
+        return checked_int(int(Decimal(digits)))
 
 
 def _decode(label: str, text: str, max_depth: int | None = None) -> Any:
