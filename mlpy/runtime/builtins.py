@@ -51,6 +51,7 @@ from mlpy.runtime.member import (
 from mlpy.runtime.methods import arity_checked, sort_values
 from mlpy.runtime.operators import (
     check_array,
+    check_cells,
     check_int_operands,
     check_string,
     checked_int,
@@ -296,7 +297,10 @@ def _range(first: Any, stop: Any = _MISSING, step: Any = _MISSING) -> range:
 
 def _enumerate(values: Any, start: Any = 0) -> list[list[Any]]:
     first = _need_int("enumerate", start)
-    return [[first + i, v] for i, v in enumerate(_materialize("enumerate", values))]
+    items = _materialize("enumerate", values)
+    if len(items) > FAST_SIZE:
+        check_cells(2 * len(items))
+    return [[first + i, v] for i, v in enumerate(items)]
 
 
 def _zip(*values: Any) -> list[list[Any]]:
@@ -306,6 +310,8 @@ def _zip(*values: Any) -> list[list[Any]]:
     count = min(range_length(s) if type(s) is range else len(s) for s in seqs)
     if count > FAST_SIZE:
         check_array(count)
+    if count * len(seqs) > FAST_SIZE:
+        check_cells(count * len(seqs))  # rows x columns: every cell is built
     return [[s[i] for s in seqs] for i in range(count)]
 
 

@@ -36,6 +36,7 @@ from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Opaque, function_name, is_ml_function
 
 __all__ = [
+    "Pacer",
     "check_deadline",
     "float_to_str",
     "int_to_str",
@@ -89,6 +90,29 @@ def check_deadline(state: CallState | None = None) -> None:
     state = state or current()
     if time.monotonic() > state.deadline:
         state.tick()  # raises the TimeoutError (made sticky), or an earlier stop reason
+
+
+class Pacer:
+    """Checks the deadline every ``every`` units of work of a loop inside one builtin.
+
+    Security: a builtin whose work is not proportional to one size the guards checked up
+    front (pairwise comparison, a sort with an ML order, a walk calling back into ML) uses one
+    so that a call past its deadline stops within ``every`` units, not at the loop's end.
+    """
+
+    __slots__ = ("state", "every", "left")
+
+    def __init__(self, every: int = _BIG) -> None:
+        self.state = current()
+        self.every = every
+        self.left = every
+
+    def step(self, units: int = 1) -> None:
+        """Count ``units`` of work; past the deadline, stop the call."""
+        self.left -= units
+        if self.left <= 0:
+            self.left = self.every
+            check_deadline(self.state)
 
 
 def to_str(v: Any) -> str:

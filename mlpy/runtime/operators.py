@@ -42,6 +42,7 @@ __all__ = [
     "FAST_SIZE",
     "add",
     "check_array",
+    "check_cells",
     "check_int_bits",
     "check_int_operands",
     "checked_int",
@@ -88,6 +89,16 @@ def check_array(length: int) -> None:
     state = current()
     if length > state.limits.max_array:
         limit_reached("max_array", f"array length {length}", state)
+    check_deadline(state)
+
+
+def check_cells(count: int) -> None:
+    """Raise if building ``count`` values in all (the cells of many rows, as ``zip`` and
+    ``enumerate`` build: each row may be small while rows x columns is huge) would exceed
+    ``max_visit`` (or the call is past its deadline)."""
+    state = current()
+    if count > state.limits.max_visit:
+        limit_reached("max_visit", f"number of values built ({count})", state)
     check_deadline(state)
 
 

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Iterable
 from contextvars import ContextVar
 from types import FrameType
 from typing import Any, NoReturn
@@ -289,6 +290,27 @@ class CallState:
             raise self.limit_error("max_output", "output")
         self.output.append(text)
         self.output_size = size
+
+    def write_line(self, parts: Iterable[str], *, sep: str = " ", prefix: str = "") -> None:
+        """Write ``prefix + sep.join(parts) + "\n"``, building it only as far as it fits.
+
+        Security: each part may be up to ``max_string`` long, and one line may name the same
+        large value many times; ``parts`` is consumed lazily and stops as soon as the line is
+        past the output left, so the line is measured as it is built (never built whole first).
+        """
+        room = self.limits.max_output - self.output_size
+        built = [prefix]
+        size = len(prefix)
+        for i, part in enumerate(parts):
+            if i:
+                built.append(sep)
+                size += len(sep)
+            built.append(part)
+            size += len(part)
+            if size > room:
+                break  # the write below fills the output up to the cap and raises
+        built.append("\n")
+        self.write("".join(built))
 
     def stdout(self) -> str:
         """Everything the script printed."""

@@ -37,7 +37,7 @@ from typing import Any
 from mlpy.errors import MLTypeError, MLValueError
 from mlpy.runtime.format import to_str
 from mlpy.runtime.member import range_length
-from mlpy.runtime.operators import check_array
+from mlpy.runtime.operators import check_array, check_cells
 from mlpy.runtime.state import CallState
 from mlpy.runtime.stdlib.collections import (
     MISSING,
@@ -304,6 +304,7 @@ def _zip(*iterables: Any) -> list[list[Any]]:
     lists = [_items("functional.zip", it, "each argument") for it in iterables]
     if not lists:
         return []
+    check_cells(min(len(x) for x in lists) * len(lists))  # rows x columns
     return [list(row) for row in zip(*lists, strict=False)]
 
 
