@@ -46,6 +46,9 @@ class Limits:
     max_nesting: int = 200
     #: values visited by one formatting, equality, copy or conversion of a structure
     max_visit: int = 10_000_000
+    #: characters of the JSON text of a value leaving the sandbox (the result, a host
+    #: function's arguments, an ``http`` request body), shared references counted each time
+    max_result: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for f in fields(self):
