@@ -49,6 +49,8 @@ class Limits:
     #: characters of the JSON text of a value leaving the sandbox (the result, a host
     #: function's arguments, an ``http`` request body), shared references counted each time
     max_result: int = 16 * 1024 * 1024
+    #: files and directories one call may create (``file``, ``path`` and ``csv`` modules)
+    max_entries: int = 10_000
 
     def __post_init__(self) -> None:
         for f in fields(self):
