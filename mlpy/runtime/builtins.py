@@ -50,6 +50,8 @@ from mlpy.runtime.member import (
 )
 from mlpy.runtime.methods import arity_checked, sort_values
 from mlpy.runtime.operators import (
+    ALLOC_ELEMENT,
+    charge_alloc,
     check_array,
     check_cells,
     check_int_operands,
@@ -274,7 +276,10 @@ def _materialize(fname: str, value: Any) -> list[Any]:
     """A new list of the elements of ``value`` (a range within ``max_array``)."""
     items = _sequence(fname, value)
     if type(items) is range:
-        check_array(range_length(items))
+        n = range_length(items)
+        check_array(n)
+        if n > FAST_SIZE:
+            charge_alloc(n * 5 * ALLOC_ELEMENT, "range made into an array")  # an int object each
     return list(items)
 
 

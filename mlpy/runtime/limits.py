@@ -51,6 +51,10 @@ class Limits:
     max_result: int = 16 * 1024 * 1024
     #: files and directories one call may create (``file``, ``path`` and ``csv`` modules)
     max_entries: int = 10_000
+    #: estimated bytes the bulk allocations of one call may add up to (repetition, parsed
+    #: documents, file and HTTP reads, materialised ranges, zip rows), counted when made and
+    #: never given back: a script re-making large values in a loop spends it too
+    max_alloc: int = 512 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for f in fields(self):

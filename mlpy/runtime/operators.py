@@ -40,7 +40,10 @@ from mlpy.runtime.values import BoundMethod, Opaque, typeof
 
 __all__ = [
     "FAST_SIZE",
+    "ALLOC_ELEMENT",
+    "ALLOC_PARSED",
     "add",
+    "charge_alloc",
     "check_array",
     "check_cells",
     "check_int_bits",
@@ -92,6 +95,28 @@ def check_array(length: int) -> None:
     check_deadline(state)
 
 
+#: estimated bytes per array element or object entry (a pointer, and a share of a small value)
+ALLOC_ELEMENT = 8
+#: estimated bytes of parsed values per character of a JSON or CSV document (measured: 5 for
+#: numbers and strings, 22 for documents of small objects or arrays)
+ALLOC_PARSED = 24
+
+
+def charge_alloc(size: int, what: str) -> None:
+    """Count ``size`` estimated bytes about to be allocated by this call, within ``max_alloc``.
+
+    Security: the size caps bound each value, not how many a call makes. The operations that
+    make large values in bulk (repetition, parsing, reading, materialising) charge this
+    per-call budget before allocating, so three ``json.parse`` of 10 MB documents (some 700 MB
+    of Python objects) cannot all happen in one call. Only the slow path charges (values above
+    `FAST_SIZE`), so the budget never costs small operations anything.
+    """
+    state = current()
+    state.allocated += size
+    if state.allocated > state.limits.max_alloc:
+        limit_reached("max_alloc", f"memory allocated by this call ({what})", state)
+
+
 def check_cells(count: int) -> None:
     """Raise if building ``count`` values in all (the cells of many rows, as ``zip`` and
     ``enumerate`` build: each row may be small while rows x columns is huge) would exceed
@@ -100,6 +125,7 @@ def check_cells(count: int) -> None:
     if count > state.limits.max_visit:
         limit_reached("max_visit", f"number of values built ({count})", state)
     check_deadline(state)
+    charge_alloc(count * ALLOC_ELEMENT, "rows built")
 
 
 def check_int_bits(bits: int) -> None:
@@ -214,8 +240,10 @@ def _repeat(seq: Any, count: Any) -> Any:
     size = len(seq) * count
     if size > FAST_SIZE and type(seq) is str:
         check_string(size)
+        charge_alloc(size, "string repetition")
     elif size > FAST_SIZE:
         check_array(size)
+        charge_alloc(size * ALLOC_ELEMENT, "array repetition")
     return seq * count
 
 

@@ -143,6 +143,7 @@ class CallState:
         "strict",
         "chunk",
         "last_tick",
+        "allocated",
         "__weakref__",
     )
 
@@ -167,6 +168,8 @@ class CallState:
         self.last_tick = time.monotonic()
         self.output: list[str] = []
         self.output_size = 0
+        #: estimated bytes of bulk allocations so far (`charge_alloc`, against max_alloc)
+        self.allocated = 0
         self.globals: dict[str, Any] = {}
         self.modules: dict[str, Any] = {}
         self.capabilities = capabilities or {}

@@ -38,12 +38,16 @@ from typing import Any
 
 from mlpy.errors import MLSecurityError, MLTypeError, MLValueError
 from mlpy.runtime.format import to_str
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.operators import ALLOC_PARSED, charge_alloc
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.stdlib.collections import builtin_table, need_array
 from mlpy.runtime.stdlib.file import READ, need_encoding, read_text, sandbox, write_bytes
 from mlpy.runtime.values import Builtin, Module, typeof
 
 __all__ = ["create"]
+
+#: sizes above which bulk allocations are charged (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 
 def _delimiter(fn: str, delimiter: Any) -> str:
@@ -58,6 +62,8 @@ def _rows(fn: str, text: str, delimiter: str) -> list[list[str]]:
     """Every non-empty row of ``text`` (within ``max_array`` rows)."""
     state = current()
     limit = state.limits.max_array
+    if len(text) > FAST_SIZE:
+        charge_alloc(len(text) * ALLOC_PARSED, f"{fn}: parsed document")
     rows: list[list[str]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):

@@ -60,8 +60,8 @@ from typing import Any
 
 from mlpy.errors import MLSecurityError, MLTimeoutError, MLTypeError, MLValueError
 from mlpy.runtime.format import quote_brief, to_str
-from mlpy.runtime.operators import check_array
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.operators import charge_alloc, check_array
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.stdlib.collections import builtin_table
 from mlpy.runtime.values import Module, typeof
 
@@ -83,6 +83,9 @@ __all__ = [
     "sandbox",
     "write_bytes",
 ]
+
+#: sizes above which bulk allocations are charged (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: what an operation needs: each inner tuple is one requirement, met by any grant listed in it
 Need = tuple[tuple[str, ...], ...]
@@ -214,7 +217,6 @@ class Sandbox:
         if self.written + size > state.limits.max_string:
             raise state.limit_error("max_string", f"{fn}: bytes written by this call")
         self.written += size
-
 
     def new_entry(self, fn: str) -> None:
         """Count one more file or directory about to be created, within ``max_entries``."""
@@ -399,6 +401,8 @@ def read_raw(fn: str, path: Any, real: str, limit: int, limit_name: str = "max_s
             data = f.read(limit + 1)
     if len(data) > limit:
         raise current().limit_error(limit_name, f"{fn}: file {quote_brief(str(path))}")
+    if len(data) > FAST_SIZE:
+        charge_alloc(2 * len(data), f"{fn}: file read")  # the bytes, then the text
     return data
 
 

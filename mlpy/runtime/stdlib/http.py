@@ -60,7 +60,7 @@ import httpx
 from mlpy.errors import MLRuntimeError, MLSecurityError, MLTimeoutError, MLTypeError, MLValueError
 from mlpy.runtime.convert import to_host
 from mlpy.runtime.format import quote_brief, to_str
-from mlpy.runtime.operators import check_array
+from mlpy.runtime.operators import charge_alloc, check_array
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.stdlib._net import deadline_transport
 from mlpy.runtime.stdlib.collections import builtin_table
@@ -255,6 +255,7 @@ def _read_body(fn: str, response: httpx.Response, deadline: float, seconds: floa
         total += len(chunk)
         if total > cap:
             raise state.limit_error("max_string", f"{fn}: response body")
+        charge_alloc(2 * len(chunk), f"{fn}: response body")  # the bytes, then the text
         chunks.append(chunk)
         if state.stop is not None:  # cancelled by the executor while streaming
             raise state.stop

@@ -29,7 +29,7 @@ from typing import Any
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import quote_brief, to_str
 from mlpy.runtime.methods import arity_checked
-from mlpy.runtime.operators import check_string
+from mlpy.runtime.operators import charge_alloc, check_string
 from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import Builtin, Module, typeof
 
@@ -116,6 +116,7 @@ def _repeat(text: Any, count: Any) -> str:
         return ""
     if len(s) * n > FAST_SIZE:
         check_string(len(s) * n)
+        charge_alloc(len(s) * n, "string.repeat")
     return s * n
 
 
