@@ -304,7 +304,7 @@ def _enumerate(values: Any, start: Any = 0) -> list[list[Any]]:
     first = _need_int("enumerate", start)
     items = _materialize("enumerate", values)
     if len(items) > FAST_SIZE:
-        check_cells(2 * len(items))
+        check_cells(len(items), 2)
     return [[first + i, v] for i, v in enumerate(items)]
 
 
@@ -316,7 +316,7 @@ def _zip(*values: Any) -> list[list[Any]]:
     if count > FAST_SIZE:
         check_array(count)
     if count * len(seqs) > FAST_SIZE:
-        check_cells(count * len(seqs))  # rows x columns: every cell is built
+        check_cells(count, len(seqs))  # rows x columns: every cell is built
     return [[s[i] for s in seqs] for i in range(count)]
 
 

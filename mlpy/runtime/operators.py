@@ -100,6 +100,8 @@ ALLOC_ELEMENT = 8
 #: estimated bytes of parsed values per character of a JSON or CSV document (measured: 5 for
 #: numbers and strings, 22 for documents of small objects or arrays)
 ALLOC_PARSED = 24
+#: estimated bytes of one small array (the list object and its first slots)
+_ALLOC_ROW = 72
 
 
 def charge_alloc(size: int, what: str) -> None:
@@ -117,15 +119,16 @@ def charge_alloc(size: int, what: str) -> None:
         limit_reached("max_alloc", f"memory allocated by this call ({what})", state)
 
 
-def check_cells(count: int) -> None:
-    """Raise if building ``count`` values in all (the cells of many rows, as ``zip`` and
-    ``enumerate`` build: each row may be small while rows x columns is huge) would exceed
-    ``max_visit`` (or the call is past its deadline)."""
+def check_cells(rows: int, columns: int) -> None:
+    """Raise if building ``rows`` arrays of ``columns`` values (as ``zip`` and ``enumerate``
+    do: each row may be small while rows x columns is huge) would exceed ``max_visit`` values
+    in all or the call's ``max_alloc`` budget (or the call is past its deadline)."""
     state = current()
+    count = rows * columns
     if count > state.limits.max_visit:
         limit_reached("max_visit", f"number of values built ({count})", state)
     check_deadline(state)
-    charge_alloc(count * ALLOC_ELEMENT, "rows built")
+    charge_alloc(rows * _ALLOC_ROW + count * ALLOC_ELEMENT, "rows built")
 
 
 def check_int_bits(bits: int) -> None:

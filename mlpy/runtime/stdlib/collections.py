@@ -34,7 +34,7 @@ from mlpy.errors import MLIndexError, MLTypeError, MLValueError
 from mlpy.runtime.format import Pacer
 from mlpy.runtime.methods import arity_checked, index_of_value, sort_values
 from mlpy.runtime.operators import check_array, check_cells, eq, lt
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Module, Opaque, call_value, is_callable, typeof
 
 __all__ = [
@@ -51,6 +51,9 @@ __all__ = [
     "sort_by",
     "unique_values",
 ]
+
+#: sizes above which a size check runs (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: marks an optional argument that was not given (``null`` is a real value)
 MISSING: Any = object()
@@ -96,13 +99,14 @@ def contains_value(items: list[Any], value: Any) -> bool:
     return index_of_value(items, value) >= 0
 
 
-def freeze(value: Any, *, exact: bool = False) -> Hashable | None:
+def freeze(value: Any, *, exact: bool = False, pacer: Pacer | None = None) -> Hashable | None:
     """A hashable key for ``value``, or None when it has none (functions, opaque values, or a
     value too deep or too large to walk).
 
     With ``exact=False`` two values get equal keys exactly when they are ML ``==`` (numbers of
     any kind compare by value, object key order is ignored). With ``exact=True`` the keys also
     tell integers, floats and booleans apart and keep object key order (for `memoize`).
+    The walk visits at most `_FREEZE_BUDGET` values; ``pacer`` counts them.
     """
     budget = [_FREEZE_BUDGET]
     max_depth = current().limits.max_nesting
@@ -110,6 +114,9 @@ def freeze(value: Any, *, exact: bool = False) -> Hashable | None:
         return _freeze(value, exact, 0, max_depth, budget)
     except _Unfreezable:
         return None
+    finally:
+        if pacer is not None:  # each element of a large array may cost a whole budget's walk
+            pacer.step(_FREEZE_BUDGET - budget[0])
 
 
 class _Unfreezable(Exception):
@@ -149,7 +156,7 @@ def unique_values(items: list[Any]) -> list[Any]:
     out: list[Any] = []
     pacer = Pacer()
     for item in items:
-        key = freeze(item) if type(item) in (list, dict) else _flat_key(item)
+        key = freeze(item, pacer=pacer) if type(item) in (list, dict) else _flat_key(item)
         if key is None:
             pacer.step(len(others) + 1)
             if any(eq(item, o) for o in others):
@@ -356,7 +363,8 @@ def flatten_once(label: str, lst: Any) -> list[Any]:
 def _zip(lst1: Any, lst2: Any) -> list[list[Any]]:
     a = need_array("collections.zip", lst1, "first list")
     b = need_array("collections.zip", lst2, "second list")
-    check_cells(2 * min(len(a), len(b)))  # the cells of all the pairs
+    if min(len(a), len(b)) > FAST_SIZE:
+        check_cells(min(len(a), len(b)), 2)  # the cells of all the pairs
     return [[x, y] for x, y in zip(a, b, strict=False)]
 
 

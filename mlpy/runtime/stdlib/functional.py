@@ -307,7 +307,9 @@ def _zip(*iterables: Any) -> list[list[Any]]:
     lists = [_items("functional.zip", it, "each argument") for it in iterables]
     if not lists:
         return []
-    check_cells(min(len(x) for x in lists) * len(lists))  # rows x columns
+    rows = min(len(x) for x in lists)
+    if rows * len(lists) > FAST_SIZE:
+        check_cells(rows, len(lists))  # rows x columns
     return [list(row) for row in zip(*lists, strict=False)]
 
 
