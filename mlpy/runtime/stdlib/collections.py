@@ -33,7 +33,7 @@ from typing import Any
 from mlpy.errors import MLIndexError, MLTypeError, MLValueError
 from mlpy.runtime.format import Pacer
 from mlpy.runtime.methods import arity_checked, index_of_value, sort_values
-from mlpy.runtime.operators import check_array, check_cells, eq, lt
+from mlpy.runtime.operators import check_array, check_cells, equal_to, lt
 from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Module, Opaque, call_value, is_callable, typeof
 
@@ -159,7 +159,7 @@ def unique_values(items: list[Any]) -> list[Any]:
         key = freeze(item, pacer=pacer) if type(item) in (list, dict) else _flat_key(item)
         if key is None:
             pacer.step(len(others) + 1)
-            if any(eq(item, o) for o in others):
+            if any(map(equal_to(item), others)):  # one visit budget for the whole row
                 continue
             others.append(item)
         elif key in seen:
