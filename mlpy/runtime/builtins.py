@@ -53,13 +53,27 @@ from mlpy.runtime.member import (
     range_length,
 )
 from mlpy.runtime.methods import arity_checked
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, gt, is_number, lt
+from mlpy.runtime.operators import (
+    ALLOC_ELEMENT,
+    charge_alloc,
+    check_array,
+    check_cells,
+    check_int_operands,
+    check_string,
+    checked_int,
+    gt,
+    is_number,
+    lt,
+)
 from mlpy.runtime.progress import report
 from mlpy.runtime.sorting import MISSING, sort_options, sort_values
-from mlpy.runtime.state import current
+from mlpy.runtime.state import current, shared_threshold
 from mlpy.runtime.values import Builtin, call_value, is_callable, typeof
 
 __all__ = ["BUILTINS"]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 _MISSING: Any = object()
 
@@ -126,9 +140,9 @@ def _int(value: Any, base: Any = _MISSING) -> int:
     if t is float:
         if not math.isfinite(value):
             raise MLValueError(f"int() cannot convert {float_to_str(value)} to an integer")
-        return int(value)
+        return checked_int(int(value))
     if t is str:
-        return _parse_int(value)
+        return checked_int(_parse_int(value))
     raise MLTypeError(f"int() cannot convert {typeof(value)} to an integer")
 
 
@@ -163,7 +177,7 @@ def _int_with_base(value: Any, base: Any) -> int:
         raise MLValueError("int() base must be 0 or an integer from 2 to 36")
     _check_text_digits(value.strip())
     try:
-        return int(value, base)
+        return checked_int(int(value, base))
     except ValueError:
         raise MLValueError(
             f"int() cannot convert {quote_brief(value)} to an integer in base {base}"
@@ -207,6 +221,8 @@ def _round(x: Any, ndigits: Any = None) -> Any:
             raise MLValueError(f"round() cannot round {float_to_str(x)} to an integer")
         return round(x)
     places = _need_int("round", ndigits)
+    if type(x) is int:
+        check_int_operands(x)  # rounding an integer divides it by a power of ten
     if type(x) is int and places < 0:
         places = max(places, -(x.bit_length() // 3 + 2))  # 10**k > |x| rounds to 0
     try:
@@ -266,7 +282,10 @@ def _materialize(fname: str, value: Any) -> list[Any]:
     """A new list of the elements of ``value`` (a range within ``max_array``)."""
     items = _sequence(fname, value)
     if type(items) is range:
-        check_array(range_length(items))
+        n = range_length(items)
+        check_array(n)
+        if n > FAST_SIZE:
+            charge_alloc(n * 5 * ALLOC_ELEMENT, "range made into an array")  # an int object each
     return list(items)
 
 
@@ -289,7 +308,10 @@ def _range(first: Any, stop: Any = _MISSING, step: Any = _MISSING) -> range:
 
 def _enumerate(values: Any, start: Any = 0) -> list[list[Any]]:
     first = _need_int("enumerate", start)
-    return [[first + i, v] for i, v in enumerate(_materialize("enumerate", values))]
+    items = _materialize("enumerate", values)
+    if len(items) > FAST_SIZE:
+        check_cells(len(items), 2)
+    return [[first + i, v] for i, v in enumerate(items)]
 
 
 def _zip(*values: Any) -> list[list[Any]]:
@@ -299,6 +321,8 @@ def _zip(*values: Any) -> list[list[Any]]:
     count = min(range_length(s) if type(s) is range else len(s) for s in seqs)
     if count > FAST_SIZE:
         check_array(count)
+    if count * len(seqs) > FAST_SIZE:
+        check_cells(count, len(seqs))  # rows x columns: every cell is built
     return [[s[i] for s in seqs] for i in range(count)]
 
 
@@ -472,11 +496,38 @@ _SPEC = re.compile(
     re.DOTALL,
 )
 _NUMERIC_TYPES = frozenset("bcdeEfFgGnoxX%")
+_FLOAT_TYPES = frozenset("eEfFgG%")
+#: log10(2): decimal digits per bit
+_LOG10_2 = 0.30102999566398120
 
 
 def _check_spec_number(digits: str | None) -> None:
     if digits and (len(digits) > 18 or int(digits) > current().limits.max_string):
         limit_reached("max_string", "format width or precision")
+
+
+def _check_formatted_size(target: Any, kind: str | None, width: str | None, precision: str | None) -> None:
+    """Check (an upper bound of) the characters ``format`` will build against ``max_string``
+    before it builds them: the width, or the digits, grouping, sign and precision if longer."""
+    places = int(precision or 0)
+    t = type(target)
+    if t is str:
+        natural = min(len(target), places) if precision else len(target)
+    elif t is int and kind not in _FLOAT_TYPES:
+        bits = target.bit_length()
+        digits = {"b": bits, "o": bits // 3, "x": bits // 4, "X": bits // 4, "c": 1}.get(
+            kind or "d", int(bits * _LOG10_2)
+        )
+        natural = (digits + 1) * 4 // 3 + 3  # grouping, a sign, a prefix such as 0x
+    else:
+        if t is int:
+            whole = int(target.bit_length() * _LOG10_2) + 1
+        else:
+            whole = 1 if not target or not math.isfinite(target) else max(1, int(math.log10(abs(target))) + 1)
+        natural = whole * 4 // 3 + max(places, 6) + 9  # grouping, sign, point, exponent, %
+    size = max(int(width or 0), natural)
+    if size > FAST_SIZE:
+        check_string(size)
 
 
 def _format_target(value: Any, kind: str | None) -> Any:
@@ -503,6 +554,7 @@ def _format(value: Any, spec: Any = "") -> str:
     _check_spec_number(match["width"])
     _check_spec_number(match["precision"])
     target = _format_target(value, match["type"])
+    _check_formatted_size(target, match["type"], match["width"], match["precision"])
     try:
         text = format(target, spec)
     except (ValueError, TypeError, OverflowError):

@@ -9,23 +9,28 @@ it raises plain Python `TypeError`/`ValueError` naming the key and the path insi
 
 `to_host` copies an ML value back to plain Python (ranges become lists). A function or an
 opaque module value that has no plain form is a `MLTypeError`; the walk is bounded by
-``max_nesting`` (a cycle stops there) and ``max_visit``, as `MLLimitError`.
+``max_nesting`` (a cycle stops there) and ``max_visit``, as `MLLimitError`. It also measures
+the JSON text the copy will become (``, `` and ``: `` separators, string escapes, each shared
+reference counted every time it is written out) and refuses more than ``max_result``
+characters *before* anything is encoded: ``s = "a" * 10000000; result = [s] * 100;`` is a
+`MLLimitError`, not a gigabyte response.
 """
 
 from __future__ import annotations
 
 import re
+from json.encoder import encode_basestring
 from types import FunctionType
 from typing import Any
 
 from mlpy.errors import MLLimitError, MLTypeError
-from mlpy.runtime.format import limit_reached
+from mlpy.runtime.format import float_to_str, limit_reached
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.member import range_length
 from mlpy.runtime.state import CURRENT, CallState
 from mlpy.runtime.values import BoundMethod, Builtin, Opaque, typeof
 
-__all__ = ["from_host", "is_identifier", "to_host"]
+__all__ = ["from_host", "is_identifier", "json_size", "to_host"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -175,54 +180,111 @@ def from_host(value: Any, key: str) -> Any:
 # -- back to the host ----------------------------------------------------------------------
 
 
+#: characters JSON needs beyond the text itself: a backslash for these, \u00XX for other controls
+_ESCAPED_ONE = re.compile(r'["\\\n\r\t\b\f]')
+_CONTROL = re.compile(r"[\x00-\x07\x0b\x0e-\x1f]")
+#: strings up to this long are measured exactly by encoding them
+_ENCODE_SMALL = 256
+#: log10(2), to bound the digits of an integer from its bits
+_LOG10_2 = 0.30102999566398120
+
+
+def json_size(s: str) -> int:
+    """Characters of ``s`` as a JSON string (quotes and escapes; non-ASCII kept as it is)."""
+    if len(s) <= _ENCODE_SMALL:
+        return len(encode_basestring(s))
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return len(s) + 2
+    # one C scan per kind of escape; sub() copies at most the string itself, once
+    extra = len(s) - len(_ESCAPED_ONE.sub("", s)) + 5 * (len(s) - len(_CONTROL.sub("", s)))
+    return len(s) + 2 + extra
+
+
 class _Outbound:
-    """One `to_host` conversion, bounded like formatting.
+    """One `to_host` conversion, bounded like formatting, measuring its JSON text.
 
     A container met again is not copied again: the copy is shared, as `copy.deepcopy` does,
-    and its size still counts against ``max_visit`` each time, so a DAG whose expansion is
-    huge (``a = [a, a]`` doubled 40 times) is refused at once.
+    and its size still counts against ``max_visit`` and ``max_result`` each time, so a DAG
+    whose expansion is huge (``a = [a, a]`` doubled 40 times) is refused at once.
     """
 
-    __slots__ = ("state", "visits", "done")
+    __slots__ = ("state", "visits", "done", "room", "sizes")
 
     def __init__(self, state: CallState) -> None:
         self.state = state
         self.visits = state.limits.max_visit
-        #: id of a container already copied → (its copy, values visited to copy it)
-        self.done: dict[int, tuple[Any, int]] = {}
+        #: characters of JSON text still allowed (``max_result``)
+        self.room = state.limits.max_result
+        #: id of a container already copied → (its copy, values visited, characters)
+        self.done: dict[int, tuple[Any, int, int]] = {}
+        #: id of a long string already measured → its JSON size
+        self.sizes: dict[int, int] = {}
 
-    def spend(self, count: int) -> None:
+    def spend(self, count: int, chars: int) -> None:
         self.visits -= count
         if self.visits < 0:
             limit_reached("max_visit", "number of values in the result", self.state)
+        self.room -= chars
+
+    def finish(self, out: Any) -> Any:
+        """``out``, if its JSON text fits ``max_result``. (The copy shares what the value
+        shares, so it is no larger than the value: the text is what would blow up, and it is
+        only built by the host, after this check.)"""
+        if self.room < 0:
+            limit_reached("max_result", "JSON text of the value leaving the sandbox", self.state)
+        return out
 
     def copy(self, value: Any, depth: int) -> Any:
         t = type(value)
-        if value is None or t is bool or t is int or t is float or t is str:
+        if t is str:
+            self.spend(0, self.text_size(value))
+            return value
+        if value is None or t is bool:
+            self.spend(0, 5)
+            return value
+        if t is int:
+            self.spend(0, 2 + int(value.bit_length() * _LOG10_2))
+            return value
+        if t is float:
+            self.spend(0, len(float_to_str(value)))
             return value
         if t is list or t is dict:
             return self.copy_container(value, depth)
-        self.spend(1)
         if t is range:
-            if range_length(value) > self.state.limits.max_array:
+            n = range_length(value)
+            if n > self.state.limits.max_array:
                 limit_reached("max_array", "range in the result", self.state)
+            width = 4 + int(max(abs(value.start), abs(value.stop)).bit_length() * _LOG10_2)
+            self.spend(1 + n, 2 + n * width)
             return list(value)
+        self.spend(1, 0)
         return _other_out(value)
+
+    def text_size(self, s: str) -> int:
+        if len(s) <= _ENCODE_SMALL:
+            return len(s) + 2 if s.isalnum() else json_size(s)
+        size = self.sizes.get(id(s))
+        if size is None:
+            size = self.sizes[id(s)] = json_size(s)
+        return size
 
     def copy_container(self, value: list[Any] | dict[str, Any], depth: int) -> Any:
         seen = self.done.get(id(value))
         if seen is not None:
-            self.spend(seen[1])
+            self.spend(seen[1], seen[2])
             return seen[0]
         if depth >= self.state.limits.max_nesting:
             limit_reached("max_nesting", "nesting depth of the result", self.state)
-        before = self.visits
-        self.spend(1)
+        before = (self.visits, self.room)
+        self.spend(1, 2 + 2 * max(len(value) - 1, 0))  # brackets and ", " separators
         if isinstance(value, list):
             out: Any = [self.copy(v, depth + 1) for v in value]
         else:
-            out = {k: self.copy(v, depth + 1) for k, v in value.items()}
-        self.done[id(value)] = (out, before - self.visits)
+            out = {}
+            for k, v in value.items():
+                self.spend(0, self.text_size(k) + 2)  # the key and ": "
+                out[k] = self.copy(v, depth + 1)
+        self.done[id(value)] = (out, before[0] - self.visits, before[1] - self.room)
         return out
 
 
@@ -240,11 +302,13 @@ def to_host(value: Any) -> Any:
 
     Raises:
         MLTypeError: the value contains a function or an opaque value with no plain form.
-        MLLimitError: it nests deeper than ``max_nesting`` (or is cyclic), or holds more
-            than ``max_visit`` values.
+        MLLimitError: it nests deeper than ``max_nesting`` (or is cyclic), holds more
+            than ``max_visit`` values, or its JSON text would exceed ``max_result``
+            characters.
     """
     state = _state()
+    outbound = _Outbound(state)
     try:
-        return _Outbound(state).copy(value, 0)
+        return outbound.finish(outbound.copy(value, 0))
     except RecursionError:
         raise MLLimitError("the result is nested too deeply", limit="max_nesting") from None

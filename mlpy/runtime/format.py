@@ -32,10 +32,11 @@ from json.encoder import encode_basestring
 from typing import Any, NoReturn
 
 from mlpy.runtime.limits import Limits
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Opaque, function_name, is_ml_function
 
 __all__ = [
+    "Pacer",
     "check_deadline",
     "float_to_str",
     "int_to_str",
@@ -46,8 +47,9 @@ __all__ = [
     "to_str",
 ]
 
-#: integers of at most this many bits (≤ 19 digits) are converted without looking at the limits
-_SMALL_INT_BITS = 64
+#: integers of at most this many bits (≤ 20 digits) are converted without looking at the limits
+#: (a shared threshold: 0 while a call allowing fewer than 20 digits runs)
+SMALL_INT_BITS = shared_threshold(globals(), "SMALL_INT_BITS")
 #: log10(2), to estimate the number of decimal digits of an integer from its bit length
 _LOG10_2 = 0.30102999566398120
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
@@ -88,6 +90,29 @@ def check_deadline(state: CallState | None = None) -> None:
     state = state or current()
     if time.monotonic() > state.deadline:
         state.tick()  # raises the TimeoutError (made sticky), or an earlier stop reason
+
+
+class Pacer:
+    """Checks the deadline every ``every`` units of work of a loop inside one builtin.
+
+    Security: a builtin whose work is not proportional to one size the guards checked up
+    front (pairwise comparison, a sort with an ML order, a walk calling back into ML) uses one
+    so that a call past its deadline stops within ``every`` units, not at the loop's end.
+    """
+
+    __slots__ = ("state", "every", "left")
+
+    def __init__(self, every: int = _BIG) -> None:
+        self.state = current()
+        self.every = every
+        self.left = every
+
+    def step(self, units: int = 1) -> None:
+        """Count ``units`` of work; past the deadline, stop the call."""
+        self.left -= units
+        if self.left <= 0:
+            self.left = self.every
+            check_deadline(self.state)
 
 
 def to_str(v: Any) -> str:
@@ -145,7 +170,7 @@ def int_to_str(n: int) -> str:
     Raises:
         MLLimitError: ``n`` has more than ``max_int_digits`` digits.
     """
-    if n.bit_length() <= _SMALL_INT_BITS:
+    if n.bit_length() <= SMALL_INT_BITS:
         return str(n)
     _check_digits(n)
     return _digits(n) if n >= 0 else "-" + _digits(-n)
@@ -155,6 +180,8 @@ def _check_digits(n: int) -> None:
     state = current()
     limit = state.limits.max_int_digits
     bits = n.bit_length()
+    if bits > state.limits.max_int_bits:  # conversion to text is quadratic in the size
+        limit_reached("max_int_bits", f"integer size {bits} bits", state)
     low = int((bits - 1) * _LOG10_2) + 1  # fewest digits an integer of this size can have
     high = int(bits * _LOG10_2) + 1  # most digits it can have
     if high <= limit:

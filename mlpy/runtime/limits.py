@@ -46,6 +46,15 @@ class Limits:
     max_nesting: int = 200
     #: values visited by one formatting, equality, copy or conversion of a structure
     max_visit: int = 10_000_000
+    #: characters of the JSON text of a value leaving the sandbox (the result, a host
+    #: function's arguments, an ``http`` request body), shared references counted each time
+    max_result: int = 16 * 1024 * 1024
+    #: files and directories one call may create (``file``, ``path`` and ``csv`` modules)
+    max_entries: int = 10_000
+    #: estimated bytes the bulk allocations of one call may add up to (repetition, parsed
+    #: documents, file and HTTP reads, materialised ranges, zip rows), counted when made and
+    #: never given back: a script re-making large values in a loop spends it too
+    max_alloc: int = 512 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -37,7 +37,8 @@ from mlpy.runtime.methods import (
     method_arity_error,
     object_key,
 )
-from mlpy.runtime.operators import FAST_SIZE, check_array
+from mlpy.runtime.operators import check_array
+from mlpy.runtime.state import shared_threshold
 from mlpy.runtime.values import BoundMethod, Module, Opaque, call_value, is_callable, typeof
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "unpack",
     "unpack_keys",
 ]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 
 class MLIterator(Opaque):

@@ -33,8 +33,9 @@ from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import check_deadline, quote_brief, to_str
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq
+from mlpy.runtime.operators import check_array, check_string, equal_to
 from mlpy.runtime.sorting import MISSING, sort_options, sort_values
+from mlpy.runtime.state import shared_threshold
 from mlpy.runtime.values import call_value, typeof
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "object_key",
     "sort_values",
 ]
+
+#: sizes above which a size check runs (a shared threshold, exact for every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 Method = Callable[..., Any]
 
@@ -461,8 +465,9 @@ def index_of_value(arr: list[Any], x: Any) -> int:
             return arr.index(x)
         except ValueError:
             return -1
+    same = equal_to(x)  # one visit budget for the whole search
     for i, element in enumerate(arr):
-        if eq(element, x):
+        if same(element):
             return i
     return -1
 
@@ -492,7 +497,8 @@ def _arr_index(arr: list[Any], value: Any) -> int:
 def _arr_count(arr: list[Any], value: Any) -> int:
     if _is_flat(value):
         return arr.count(value)
-    return sum(1 for element in arr if eq(element, value))
+    same = equal_to(value)  # one visit budget for the whole count
+    return sum(1 for element in arr if same(element))
 
 
 @_array("includes")

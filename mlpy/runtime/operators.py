@@ -18,8 +18,9 @@ Choices where the spec is silent:
 
 Size caps (§8) are checked *before* anything is allocated, but only for results larger than
 `FAST_SIZE` characters, elements or bits: the common small case never looks up the call's
-state. A host limit below `FAST_SIZE` is therefore only enforced from `FAST_SIZE` upwards by
-these guards (the caps exist to stop memory blow-ups, which a 4 KB value is not).
+state. `FAST_SIZE` is a shared threshold (`mlpy.runtime.state.shared_threshold`): 4096 while
+every running call's limits are at least that, lowered while a call with a smaller limit runs,
+so every limit is applied exactly.
 
 Every limit error is raised through `limit_reached`, which makes it the call's sticky stop
 reason (a script's ``finally { return; }`` cannot swallow it), and every slow-path size check
@@ -35,16 +36,23 @@ from typing import Any
 
 from mlpy.errors import MLTypeError, MLValueError, MLZeroDivisionError
 from mlpy.runtime.format import check_deadline, limit_reached, to_str
-from mlpy.runtime.state import current
+from mlpy.runtime.state import current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Opaque, typeof
 
 __all__ = [
     "FAST_SIZE",
+    "ALLOC_ELEMENT",
+    "ALLOC_PARSED",
     "add",
+    "charge_alloc",
     "check_array",
+    "check_cells",
     "check_int_bits",
+    "check_int_operands",
+    "checked_int",
     "check_string",
     "eq",
+    "equal_to",
     "ge",
     "gt",
     "is_number",
@@ -57,7 +65,8 @@ __all__ = [
 ]
 
 #: results up to this many characters, elements or bits skip the limit check in hot guards
-FAST_SIZE = 4096
+#: (a shared threshold: lowered while a call with a smaller limit runs)
+FAST_SIZE = shared_threshold(globals())
 
 _NUMBER_TYPES = (int, float, bool)
 
@@ -89,6 +98,42 @@ def check_array(length: int) -> None:
     check_deadline(state)
 
 
+#: estimated bytes per array element or object entry (a pointer, and a share of a small value)
+ALLOC_ELEMENT = 8
+#: estimated bytes of parsed values per character of a JSON or CSV document (measured: 5 for
+#: numbers and strings, 22 for documents of small objects or arrays)
+ALLOC_PARSED = 24
+#: estimated bytes of one small array (the list object and its first slots)
+_ALLOC_ROW = 72
+
+
+def charge_alloc(size: int, what: str) -> None:
+    """Count ``size`` estimated bytes about to be allocated by this call, within ``max_alloc``.
+
+    Security: the size caps bound each value, not how many a call makes. The operations that
+    make large values in bulk (repetition, parsing, reading, materialising) charge this
+    per-call budget before allocating, so three ``json.parse`` of 10 MB documents (some 700 MB
+    of Python objects) cannot all happen in one call. Only the slow path charges (values above
+    `FAST_SIZE`), so the budget never costs small operations anything.
+    """
+    state = current()
+    state.allocated += size
+    if state.allocated > state.limits.max_alloc:
+        limit_reached("max_alloc", f"memory allocated by this call ({what})", state)
+
+
+def check_cells(rows: int, columns: int) -> None:
+    """Raise if building ``rows`` arrays of ``columns`` values (as ``zip`` and ``enumerate``
+    do: each row may be small while rows x columns is huge) would exceed ``max_visit`` values
+    in all or the call's ``max_alloc`` budget (or the call is past its deadline)."""
+    state = current()
+    count = rows * columns
+    if count > state.limits.max_visit:
+        limit_reached("max_visit", f"number of values built ({count})", state)
+    check_deadline(state)
+    charge_alloc(rows * _ALLOC_ROW + count * ALLOC_ELEMENT, "rows built")
+
+
 def check_int_bits(bits: int) -> None:
     """Raise if an integer of ``bits`` bits would exceed ``max_int_bits`` (or the call is past
     its deadline)."""
@@ -96,6 +141,29 @@ def check_int_bits(bits: int) -> None:
     if bits > state.limits.max_int_bits:
         limit_reached("max_int_bits", f"integer size {bits} bits", state)
     check_deadline(state)
+
+
+def checked_int(n: int) -> int:
+    """``n``, after checking it against ``max_int_bits`` (for integers made from text, floats
+    or decimals, whose size is known only once made)."""
+    if n.bit_length() > FAST_SIZE:
+        check_int_bits(n.bit_length())
+    return n
+
+
+def check_int_operands(*values: int) -> None:
+    """Refuse an operation whose cost grows faster than its operands' size (division, modulo,
+    gcd, square root, conversion to text) on an integer larger than ``max_int_bits``.
+
+    Security: every operation that *makes* an integer checks ``max_int_bits`` first, except
+    native ``+`` and ``-``, which grow a value by one bit each (linear work per step). A loop
+    of them can push a value past the cap slowly; this check makes sure such a value can
+    never feed a quadratic operation (a division of two multi-million-bit integers runs for a
+    minute in C, holding the GIL). At the default cap (100,000 bits) one division costs ~4 ms.
+    """
+    for n in values:
+        if n.bit_length() > FAST_SIZE:
+            check_int_bits(n.bit_length())
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -176,8 +244,10 @@ def _repeat(seq: Any, count: Any) -> Any:
     size = len(seq) * count
     if size > FAST_SIZE and type(seq) is str:
         check_string(size)
+        charge_alloc(size, "string repetition")
     elif size > FAST_SIZE:
         check_array(size)
+        charge_alloc(size * ALLOC_ELEMENT, "array repetition")
     return seq * count
 
 
@@ -187,10 +257,13 @@ def mod(a: Any, b: Any) -> Any:
     Raises:
         MLZeroDivisionError: ``b`` is zero ("modulo by zero").
         MLTypeError: an operand is not a number (strings are never Python-formatted).
+        MLLimitError: an integer operand exceeds ``max_int_bits`` (`check_int_operands`).
     """
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int and b:
+        if a.bit_length() > FAST_SIZE:  # the cost is (bits of a) x (bits of b)
+            check_int_operands(a, b)
         return a % b
     if ta in _NUMBER_TYPES and tb in _NUMBER_TYPES:
         if not b:
@@ -223,6 +296,29 @@ def eq(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is b
     return _eq_slow(a, b, None)
+
+
+def equal_to(x: Any) -> Callable[[Any], bool]:
+    """A test ``lambda v: v == x`` (ML equality) for many values in a row, sharing one budget.
+
+    Security: each `eq` may visit up to ``max_visit`` values, so searching an array of n
+    references to a large structure for a distinct copy of it (``arr.contains(copy)``) cost n
+    times that. All the comparisons of one search share one `_Budget`: together they visit at
+    most ``max_visit`` values and check the deadline as they go.
+    """
+    budget: _Budget | None = None
+
+    def test(v: Any) -> bool:
+        nonlocal budget
+        ta = type(v)
+        if ta is not list and ta is not dict:
+            return eq(v, x)
+        if v is x:
+            return True
+        budget = budget or _Budget()
+        return ta is type(x) and _deep_eq(v, x, budget)
+
+    return test
 
 
 def ne(a: Any, b: Any) -> bool:

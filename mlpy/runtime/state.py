@@ -7,12 +7,24 @@ guard functions. Guards and builtins are shared, stateless module functions: whe
 call (to write output, to check a size against the limits, to draw a random number) they ask
 `current()`, which reads a `ContextVar` set by the runner. Guards consult it only on slow paths
 (a size above a small threshold), so the common case costs nothing.
+
+That threshold is exact for every call (issue 11 §6): hot guards compare a size with their
+module's ``FAST_SIZE`` global, which is `DEFAULT_FAST_SIZE` while no running call has a limit
+below it, and is lowered (in every module that declared it with `shared_threshold`) for as long
+as such a call lives. A call with ``Limits(max_string=100)`` therefore sees every string above
+100 characters checked, and calls with the default limits pay nothing: a global name compared
+with an integer costs the same whether it is ever changed or not. While a small-limit call runs,
+other calls only check more often (never less), so the sharing cannot weaken anyone's limits.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
+import threading
 import time
+import weakref
+from collections.abc import Iterable
 from contextvars import ContextVar
 from types import FrameType
 from typing import Any, NoReturn
@@ -21,7 +33,14 @@ from mlpy.errors import MLLimitError, MLTimeoutError
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.values import Builtin
 
-__all__ = ["CallState", "current", "CURRENT"]
+__all__ = [
+    "CallState",
+    "current",
+    "CURRENT",
+    "DEFAULT_FAST_SIZE",
+    "DEFAULT_SMALL_INT_BITS",
+    "shared_threshold",
+]
 
 #: how many steps the generated code may take between two visits to the slow path
 CHUNK = 1024
@@ -30,6 +49,78 @@ _SLOW_CHUNK = 0.01
 #: the smallest chunk near the depth limit: a recursion may overshoot max_depth by this much
 #: before the check sees it
 _DEPTH_SLACK = 8
+
+#: results up to this many characters, elements or bits skip the limit check in hot guards
+#: (while every running call's limits are at least this large)
+DEFAULT_FAST_SIZE = 4096
+#: integers of at most this many bits (at most 20 digits) are shown without a digit check
+#: (while every running call allows at least 20 digits)
+DEFAULT_SMALL_INT_BITS = 64
+
+
+class _Thresholds:
+    """The live values of the shared thresholds: the defaults, lowered while a call needs it.
+
+    Each call whose limits are below a default registers on creation; a `weakref.finalize`
+    unregisters it when its `CallState` is freed. Every change rewrites the global of each
+    module that declared the threshold, under a lock (readers never lock: reading a global is
+    atomic, and a stale read only ever happens for a call that is not the one that lowered it).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.live: dict[int, tuple[int, int]] = {}
+        self.holders: list[tuple[dict[str, Any], str]] = []
+        self.keys = itertools.count()
+
+    def values(self) -> dict[str, int]:
+        fast = min([DEFAULT_FAST_SIZE, *(f for f, _ in self.live.values())])
+        bits = min([DEFAULT_SMALL_INT_BITS, *(b for _, b in self.live.values())])
+        return {"FAST_SIZE": fast, "SMALL_INT_BITS": bits}
+
+    def declare(self, namespace: dict[str, Any], name: str) -> int:
+        with self.lock:
+            self.holders.append((namespace, name))
+            return self.values()[name]
+
+    def register(self, state: CallState) -> None:
+        limits = state.limits
+        fast = int(min(DEFAULT_FAST_SIZE, limits.max_string, limits.max_array, limits.max_int_bits))
+        bits = DEFAULT_SMALL_INT_BITS if limits.max_int_digits >= 20 else 0
+        if fast == DEFAULT_FAST_SIZE and bits == DEFAULT_SMALL_INT_BITS:
+            return
+        key = next(self.keys)
+        with self.lock:
+            self.live[key] = (fast, bits)
+            self._apply()
+        weakref.finalize(state, self.release, key)
+
+    def release(self, key: int) -> None:
+        with self.lock:
+            self.live.pop(key, None)
+            self._apply()
+
+    def _apply(self) -> None:
+        values = self.values()
+        for namespace, name in self.holders:
+            namespace[name] = values[name]
+
+
+_THRESHOLDS = _Thresholds()
+
+
+def shared_threshold(namespace: dict[str, Any], name: str = "FAST_SIZE") -> int:
+    """Declare that the module whose ``globals()`` is ``namespace`` reads the threshold ``name``
+    (``"FAST_SIZE"`` or ``"SMALL_INT_BITS"``) from its global of that name; returns its value.
+
+    Usage (at module level)::
+
+        FAST_SIZE = shared_threshold(globals())
+
+    The global is then kept at the smallest value any running call needs (see the module
+    docstring), so ``if size > FAST_SIZE: check_string(size)`` is exact for every call.
+    """
+    return _THRESHOLDS.declare(namespace, name)
 
 
 class CallState:
@@ -52,6 +143,8 @@ class CallState:
         "strict",
         "chunk",
         "last_tick",
+        "allocated",
+        "__weakref__",
     )
 
     def __init__(
@@ -75,6 +168,8 @@ class CallState:
         self.last_tick = time.monotonic()
         self.output: list[str] = []
         self.output_size = 0
+        #: estimated bytes of bulk allocations so far (`charge_alloc`, against max_alloc)
+        self.allocated = 0
         self.globals: dict[str, Any] = {}
         self.modules: dict[str, Any] = {}
         self.capabilities = capabilities or {}
@@ -83,6 +178,7 @@ class CallState:
         self.extra: dict[str, Any] = {}
         #: strict security mode (§9): host access is refused even where granted
         self.strict = False
+        _THRESHOLDS.register(self)
 
     # -- budget -------------------------------------------------------------------------
 
@@ -197,6 +293,27 @@ class CallState:
             raise self.limit_error("max_output", "output")
         self.output.append(text)
         self.output_size = size
+
+    def write_line(self, parts: Iterable[str], *, sep: str = " ", prefix: str = "") -> None:
+        """Write ``prefix + sep.join(parts) + "\n"``, building it only as far as it fits.
+
+        Security: each part may be up to ``max_string`` long, and one line may name the same
+        large value many times; ``parts`` is consumed lazily and stops as soon as the line is
+        past the output left, so the line is measured as it is built (never built whole first).
+        """
+        room = self.limits.max_output - self.output_size
+        built = [prefix]
+        size = len(prefix)
+        for i, part in enumerate(parts):
+            if i:
+                built.append(sep)
+                size += len(sep)
+            built.append(part)
+            size += len(part)
+            if size > room:
+                break  # the write below fills the output up to the cap and raises
+        built.append("\n")
+        self.write("".join(built))
 
     def stdout(self) -> str:
         """Everything the script printed."""

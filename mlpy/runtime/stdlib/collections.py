@@ -31,10 +31,11 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from mlpy.errors import MLIndexError, MLTypeError, MLValueError
+from mlpy.runtime.format import Pacer
 from mlpy.runtime.methods import arity_checked, index_of_value, sort_values
-from mlpy.runtime.operators import check_array, eq, lt
-from mlpy.runtime.state import CallState, current
-from mlpy.runtime.values import Builtin, Module, call_value, is_callable, typeof
+from mlpy.runtime.operators import check_array, check_cells, equal_to, lt
+from mlpy.runtime.state import CallState, current, shared_threshold
+from mlpy.runtime.values import BoundMethod, Builtin, Module, Opaque, call_value, is_callable, typeof
 
 __all__ = [
     "MISSING",
@@ -50,6 +51,9 @@ __all__ = [
     "sort_by",
     "unique_values",
 ]
+
+#: sizes above which a size check runs (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: marks an optional argument that was not given (``null`` is a real value)
 MISSING: Any = object()
@@ -95,13 +99,14 @@ def contains_value(items: list[Any], value: Any) -> bool:
     return index_of_value(items, value) >= 0
 
 
-def freeze(value: Any, *, exact: bool = False) -> Hashable | None:
+def freeze(value: Any, *, exact: bool = False, pacer: Pacer | None = None) -> Hashable | None:
     """A hashable key for ``value``, or None when it has none (functions, opaque values, or a
     value too deep or too large to walk).
 
     With ``exact=False`` two values get equal keys exactly when they are ML ``==`` (numbers of
     any kind compare by value, object key order is ignored). With ``exact=True`` the keys also
     tell integers, floats and booleans apart and keep object key order (for `memoize`).
+    The walk visits at most `_FREEZE_BUDGET` values; ``pacer`` counts them.
     """
     budget = [_FREEZE_BUDGET]
     max_depth = current().limits.max_nesting
@@ -109,6 +114,9 @@ def freeze(value: Any, *, exact: bool = False) -> Hashable | None:
         return _freeze(value, exact, 0, max_depth, budget)
     except _Unfreezable:
         return None
+    finally:
+        if pacer is not None:  # each element of a large array may cost a whole budget's walk
+            pacer.step(_FREEZE_BUDGET - budget[0])
 
 
 class _Unfreezable(Exception):
@@ -137,14 +145,21 @@ def _freeze(value: Any, exact: bool, depth: int, max_depth: int, budget: list[in
 
 
 def unique_values(items: list[Any]) -> list[Any]:
-    """The elements of ``items`` without later ``==``-duplicates, in order."""
+    """The elements of ``items`` without later ``==``-duplicates, in order.
+
+    Cost: one hash per element, except for arrays and objects too large or deep to freeze
+    (`freeze`), which are compared pairwise with ``==``: that is quadratic, so the deadline is
+    checked as it goes (`Pacer`, one unit per comparison).
+    """
     seen: set[Hashable] = set()
     others: list[Any] = []
     out: list[Any] = []
+    pacer = Pacer()
     for item in items:
-        key = freeze(item) if type(item) in (list, dict) else _flat_key(item)
+        key = freeze(item, pacer=pacer) if type(item) in (list, dict) else _flat_key(item)
         if key is None:
-            if any(eq(item, o) for o in others):
+            pacer.step(len(others) + 1)
+            if any(map(equal_to(item), others)):  # one visit budget for the whole row
                 continue
             others.append(item)
         elif key in seen:
@@ -156,6 +171,7 @@ def unique_values(items: list[Any]) -> list[Any]:
 
 
 def _flat_key(item: Any) -> Hashable | None:
+    """A hashable key equal for ``==``-equal values that are not arrays or objects."""
     t = type(item)
     if t is str:
         return ("s", item)
@@ -163,18 +179,30 @@ def _flat_key(item: Any) -> Hashable | None:
         return ("n", item)
     if item is None:
         return ("z",)
-    return None
+    if t is range:
+        return ("r", item)  # ranges are equal by value, and so are their hashes
+    if t is BoundMethod:
+        return ("m", id(item.fn), id(item.receiver))
+    if isinstance(item, Opaque):
+        try:
+            return ("o", item)  # an opaque value defines its own equality (and hash)
+        except TypeError:
+            return None
+    return ("i", id(item))  # functions and modules are equal only to themselves
 
 
 class _OrderKey:
-    """Sort key ordering with ML ``<`` (mixed types are a `MLTypeError`)."""
+    """Sort key ordering with ML ``<`` (mixed types are a `MLTypeError`); every comparison
+    counts on the sort's `Pacer`, so a long sort stops at the deadline."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "pacer")
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, pacer: Pacer) -> None:
         self.value = value
+        self.pacer = pacer
 
     def __lt__(self, other: _OrderKey) -> bool:
+        self.pacer.step()
         return lt(self.value, other.value)
 
 
@@ -185,7 +213,8 @@ def sort_by(items: list[Any], keys: list[Any], reverse: bool = False) -> list[An
     if kinds <= {int, float, bool} or kinds == {str}:
         order.sort(key=keys.__getitem__, reverse=reverse)
     else:
-        order.sort(key=lambda i: _OrderKey(keys[i]), reverse=reverse)
+        pacer = Pacer()
+        order.sort(key=lambda i: _OrderKey(keys[i], pacer), reverse=reverse)
     return [items[i] for i in order]
 
 
@@ -334,6 +363,8 @@ def flatten_once(label: str, lst: Any) -> list[Any]:
 def _zip(lst1: Any, lst2: Any) -> list[list[Any]]:
     a = need_array("collections.zip", lst1, "first list")
     b = need_array("collections.zip", lst2, "second list")
+    if min(len(a), len(b)) > FAST_SIZE:
+        check_cells(min(len(a), len(b)), 2)  # the cells of all the pairs
     return [[x, y] for x, y in zip(a, b, strict=False)]
 
 

@@ -25,7 +25,7 @@ __all__ = ["create"]
 
 def _writer(prefix: str) -> Callable[..., None]:
     def write(*values: Any) -> None:
-        current().write(prefix + " ".join([to_str(v) for v in values]) + "\n")
+        current().write_line((to_str(v) for v in values), prefix=prefix)
 
     return write
 

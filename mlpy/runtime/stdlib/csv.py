@@ -37,7 +37,8 @@ from collections.abc import Callable
 from typing import Any
 
 from mlpy.errors import MLSecurityError, MLTypeError, MLValueError
-from mlpy.runtime.format import to_str
+from mlpy.runtime.format import check_deadline, to_str
+from mlpy.runtime.operators import charge_alloc
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.stdlib.collections import builtin_table, need_array
 from mlpy.runtime.stdlib.file import READ, need_encoding, read_text, sandbox, write_bytes
@@ -54,19 +55,38 @@ def _delimiter(fn: str, delimiter: Any) -> str:
     return delimiter
 
 
+#: estimated bytes of one parsed row (a list) and of each cell in it (a short string)
+_ROW_BYTES = 64
+_CELL_BYTES = 56
+#: estimated bytes of one row made into an object, and of each of its entries
+_OBJECT_BYTES = 100
+_ENTRY_BYTES = 36
+#: rows read between two charges to the allocation budget (and deadline checks)
+_BATCH = 1024
+
+
 def _rows(fn: str, text: str, delimiter: str) -> list[list[str]]:
-    """Every non-empty row of ``text`` (within ``max_array`` rows)."""
+    """Every non-empty row of ``text`` (within ``max_array`` rows), charged to the call's
+    allocation budget and checking the deadline every `_BATCH` rows."""
     state = current()
     limit = state.limits.max_array
     rows: list[list[str]] = []
+    pending = 0
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if row:
                 rows.append(row)
-                if len(rows) > limit:
-                    raise state.limit_error("max_array", f"{fn}: rows")
+                pending += _ROW_BYTES + _CELL_BYTES * len(row)
+                if len(rows) % _BATCH == 0:
+                    if len(rows) > limit:
+                        raise state.limit_error("max_array", f"{fn}: rows")
+                    charge_alloc(pending, f"{fn}: parsed document")  # checks the deadline too
+                    check_deadline(state)
+                    pending = 0
     except csv.Error as exc:
         raise MLValueError(f"{fn}(): malformed CSV: {exc}") from None
+    if len(rows) > limit:
+        raise state.limit_error("max_array", f"{fn}: rows")
     return rows
 
 
@@ -77,6 +97,8 @@ def _parse(fn: str, text: str, delimiter: Any, headers: Any) -> list[Any]:
     if not rows:
         return []
     keys = rows[0]
+    if len(rows) > _BATCH:
+        charge_alloc(len(rows) * (_OBJECT_BYTES + _ENTRY_BYTES * len(keys)), f"{fn}: rows as objects")
     return [{k: v for k, v in zip(keys, row, strict=False)} for row in rows[1:]]
 
 

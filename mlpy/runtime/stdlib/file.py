@@ -32,7 +32,8 @@ runs, and again here). Every operation then checks its own path at run time:
 * **Sizes:** a read may return at most ``max_string`` bytes (more is a `MLLimitError`);
   ``readBytes``/``readLines`` results are also capped by ``max_array``. All writes of one call
   (``write``, ``append``, ``copy``, csv files...) together may write at most ``max_string``
-  bytes, so a loop cannot fill the host's disk.
+  bytes, and create at most ``max_entries`` files and directories (each counted before it is
+  made), so a loop can fill neither the host's disk nor its inodes.
 * **Encodings** are limited to UTF-8 (``utf-8-sig``), UTF-16, UTF-32, ASCII, Latin-1 and
   cp1252.
 
@@ -59,8 +60,8 @@ from typing import Any
 
 from mlpy.errors import MLSecurityError, MLTimeoutError, MLTypeError, MLValueError
 from mlpy.runtime.format import quote_brief, to_str
-from mlpy.runtime.operators import check_array
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.operators import charge_alloc, check_array
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.stdlib.collections import builtin_table
 from mlpy.runtime.values import Module, typeof
 
@@ -74,6 +75,7 @@ __all__ = [
     "create",
     "need_encoding",
     "need_grant",
+    "create_file",
     "make_dirs",
     "os_errors",
     "parent_fd",
@@ -81,6 +83,9 @@ __all__ = [
     "sandbox",
     "write_bytes",
 ]
+
+#: sizes above which bulk allocations are charged (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: what an operation needs: each inner tuple is one requirement, met by any grant listed in it
 Need = tuple[tuple[str, ...], ...]
@@ -138,7 +143,7 @@ def inside(real: str, roots: Sequence[str]) -> bool:
 class Sandbox:
     """The directories one call may use, and the checks every file operation goes through."""
 
-    __slots__ = ("roots", "base", "written")
+    __slots__ = ("roots", "base", "written", "created")
 
     def __init__(self, capabilities: dict[str, list[str]]) -> None:
         #: grant kind → resolved granted directories
@@ -150,6 +155,8 @@ class Sandbox:
         self.base: str | None = first[0] if first else None
         #: bytes written so far by this call
         self.written = 0
+        #: files and directories created so far by this call
+        self.created = 0
 
     def absolute(self, fn: str, path: Any) -> str:
         """The ML ``path`` joined to the base directory (no file-system access, no check)."""
@@ -210,6 +217,13 @@ class Sandbox:
         if self.written + size > state.limits.max_string:
             raise state.limit_error("max_string", f"{fn}: bytes written by this call")
         self.written += size
+
+    def new_entry(self, fn: str) -> None:
+        """Count one more file or directory about to be created, within ``max_entries``."""
+        state = current()
+        if self.created >= state.limits.max_entries:
+            raise state.limit_error("max_entries", f"{fn}: files and directories created by this call")
+        self.created += 1
 
 
 def sandbox(state: CallState | None = None) -> Sandbox:
@@ -324,9 +338,10 @@ def parent_fd(real: str) -> Iterator[tuple[int, str]]:
         os.close(fd)
 
 
-def make_dirs(real: str, may_create: Callable[[str], bool]) -> None:
+def make_dirs(real: str, may_create: Callable[[str], bool], on_create: Callable[[], None]) -> None:
     """Create the directory ``real`` and its missing parents, walking as `parent_fd` does;
-    only directories for which ``may_create(path)`` is true are created."""
+    only directories for which ``may_create(path)`` is true are created, each after
+    ``on_create()`` (which counts it, and raises to refuse it)."""
     fd = os.open(os.sep, _DIR_FLAGS)
     try:
         here = ""
@@ -334,7 +349,8 @@ def make_dirs(real: str, may_create: Callable[[str], bool]) -> None:
             if not part:
                 continue
             here += os.sep + part
-            if may_create(here):
+            if may_create(here) and not _exists_at(part, fd):
+                on_create()
                 try:
                     os.mkdir(part, 0o777, dir_fd=fd)
                 except FileExistsError:
@@ -344,6 +360,23 @@ def make_dirs(real: str, may_create: Callable[[str], bool]) -> None:
             fd = inner
     finally:
         os.close(fd)
+
+
+def _exists_at(name: str, dir_fd: int) -> bool:
+    """True if ``name`` exists in the directory ``dir_fd`` (a symlink itself counts)."""
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def create_file(fn: str, box: Sandbox, real: str, flags: int) -> int:
+    """Open ``real`` for writing with ``flags`` (which include ``O_CREAT``), counting the
+    file against ``max_entries`` first if it does not exist yet."""
+    if not os.path.lexists(real):
+        box.new_entry(fn)
+    return _open(real, flags)
 
 
 def _open(real: str, flags: int) -> int:
@@ -368,6 +401,8 @@ def read_raw(fn: str, path: Any, real: str, limit: int, limit_name: str = "max_s
             data = f.read(limit + 1)
     if len(data) > limit:
         raise current().limit_error(limit_name, f"{fn}: file {quote_brief(str(path))}")
+    if len(data) > FAST_SIZE:
+        charge_alloc(2 * len(data), f"{fn}: file read")  # the bytes, then the text
     return data
 
 
@@ -402,9 +437,9 @@ def write_bytes(fn: str, path: Any, data: bytes, *, append: bool = False) -> Non
     parent = os.path.dirname(real)
     with os_errors(fn, path):
         if box.covers(parent) and not os.path.isdir(parent):
-            make_dirs(parent, lambda d: inside(d, box.roots["file.write"]))
+            make_dirs(parent, lambda d: inside(d, box.roots["file.write"]), lambda: box.new_entry(fn))
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-        fd = _open(real, flags)
+        fd = create_file(fn, box, real, flags)
         _regular(fn, path, fd)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -540,7 +575,7 @@ def _copy(source: Any, destination: Any) -> None:
         _regular(fn, source, fd_in)
     with os.fdopen(fd_in, "rb") as f_in:
         with os_errors(fn, destination):
-            fd_out = _open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            fd_out = create_file(fn, box, dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             _regular(fn, destination, fd_out)
             with os.fdopen(fd_out, "wb") as f_out:
                 while chunk := f_in.read(_CHUNK):

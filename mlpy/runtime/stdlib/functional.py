@@ -37,8 +37,8 @@ from typing import Any
 from mlpy.errors import MLTypeError, MLValueError
 from mlpy.runtime.format import to_str
 from mlpy.runtime.member import range_length
-from mlpy.runtime.operators import check_array
-from mlpy.runtime.state import CallState
+from mlpy.runtime.operators import ALLOC_ELEMENT, charge_alloc, check_array, check_cells
+from mlpy.runtime.state import CallState, shared_threshold
 from mlpy.runtime.stdlib.collections import (
     MISSING,
     builtin_table,
@@ -52,6 +52,9 @@ from mlpy.runtime.stdlib.collections import (
 from mlpy.runtime.values import Builtin, Module, call_value, function_name, is_ml_function, typeof
 
 __all__ = ["MEMO_SIZE", "create"]
+
+#: sizes above which bulk allocations are charged (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: results one memoized function keeps
 MEMO_SIZE = 4096
@@ -304,6 +307,9 @@ def _zip(*iterables: Any) -> list[list[Any]]:
     lists = [_items("functional.zip", it, "each argument") for it in iterables]
     if not lists:
         return []
+    rows = min(len(x) for x in lists)
+    if rows * len(lists) > FAST_SIZE:
+        check_cells(rows, len(lists))  # rows x columns
     return [list(row) for row in zip(*lists, strict=False)]
 
 
@@ -314,12 +320,16 @@ def _range(start: Any, end: Any = None, step: Any = 1) -> list[int]:
         raise MLValueError("functional.range(): step must not be 0")
     r = range(a) if end is None else range(a, need_int("functional.range", end, "end"), s)
     check_array(range_length(r))
+    if range_length(r) > FAST_SIZE:
+        charge_alloc(range_length(r) * 5 * ALLOC_ELEMENT, "functional.range")  # an int object each
     return list(r)
 
 
 def _repeat(value: Any, times: Any) -> list[Any]:
     n = need_int("functional.repeat", times, "times")
     check_array(n)
+    if n > FAST_SIZE:
+        charge_alloc(n * ALLOC_ELEMENT, "functional.repeat")
     return [value] * n
 
 

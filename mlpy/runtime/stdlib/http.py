@@ -19,7 +19,9 @@ Every request, and every redirect hop, is checked before it is sent:
 * environment proxies, ``.netrc`` and every other ambient setting are ignored
   (``trust_env=False``); cookies live only for one request and its redirects;
 * the whole request, redirects included, must finish within ``min(DEFAULT_TIMEOUT, timeout
-  option, the call's remaining time)``; when the call's own deadline is what ran out, the call
+  option, the call's remaining time)``: every socket operation, connect to last byte, is
+  bounded by that deadline (`mlpy.runtime.stdlib._net`), so a server dripping its headers a
+  byte at a time cannot hold the call; when the call's own deadline is what ran out, the call
   stops with a ``TimeoutError``, otherwise the request fails with a catchable ``Error``
   (DNS resolution happens in the OS and is not covered by the timeout);
 * the response body is streamed and refused (`MLLimitError`) as soon as it passes
@@ -50,7 +52,7 @@ import re
 import ssl
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import httpx
@@ -58,8 +60,9 @@ import httpx
 from mlpy.errors import MLRuntimeError, MLSecurityError, MLTimeoutError, MLTypeError, MLValueError
 from mlpy.runtime.convert import to_host
 from mlpy.runtime.format import quote_brief, to_str
-from mlpy.runtime.operators import check_array
+from mlpy.runtime.operators import charge_alloc, check_array
 from mlpy.runtime.state import CallState, current
+from mlpy.runtime.stdlib._net import deadline_transport
 from mlpy.runtime.stdlib.collections import builtin_table
 from mlpy.runtime.values import Module, typeof
 
@@ -194,6 +197,9 @@ def _body(fn: str, body: Any, headers: dict[str, str]) -> bytes | None:
     if body is None:
         return None
     if type(body) is str:
+        state = current()
+        if len(body) > state.limits.max_result:
+            raise state.limit_error("max_result", f"{fn}: request body")
         return body.encode("utf-8")
     try:
         text = json.dumps(to_host(body), ensure_ascii=False, allow_nan=False)
@@ -226,6 +232,12 @@ def _timed_out(fn: str, state: CallState, seconds: float) -> MLRuntimeError:
     return MLRuntimeError(f"{fn}: the request timed out after {seconds:g} seconds")
 
 
+def _stopped(state: CallState) -> None:
+    """Raise the call's stop reason if it was stopped (cancelled by the executor)."""
+    if state.stop is not None:
+        raise state.stop
+
+
 def _charset(response: httpx.Response) -> str:
     name = response.charset_encoding or "utf-8"
     try:
@@ -243,6 +255,7 @@ def _read_body(fn: str, response: httpx.Response, deadline: float, seconds: floa
         total += len(chunk)
         if total > cap:
             raise state.limit_error("max_string", f"{fn}: response body")
+        charge_alloc(2 * len(chunk), f"{fn}: response body")  # the bytes, then the text
         chunks.append(chunk)
         if state.stop is not None:  # cancelled by the executor while streaming
             raise state.stop
@@ -283,8 +296,9 @@ def _send(fn: str, method: str, url: Any, headers: Any = None, body: Any = None,
     seconds = _seconds(fn, timeout, state)
     deadline = time.monotonic() + seconds
     try:
+        transport = deadline_transport(_ssl_context(), deadline, lambda: _stopped(state))
         with httpx.Client(
-            verify=_ssl_context(), trust_env=False, follow_redirects=False, timeout=seconds
+            transport=transport, trust_env=False, follow_redirects=False, timeout=seconds
         ) as client:
             request = client.build_request(method, target, headers=request_headers, content=content)
             for _hop in range(MAX_REDIRECTS + 1):
@@ -357,8 +371,33 @@ def _need_text(fn: str, value: Any) -> str:
     return value
 
 
+#: bytes ``quote`` keeps as they are (the rest become ``%XX``, three characters each)
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
+def _quoted_size(data: bytes, safe: bytes) -> int:
+    """Characters of ``data`` percent-encoded, keeping ``safe`` bytes and the unreserved ones
+    (one C pass: the bytes left after deleting the kept ones are the escaped ones)."""
+    escaped = len(data.translate(None, _UNRESERVED + safe))
+    return len(data) + 2 * escaped
+
+
+def _check_quoted(fn: str, sizes: Iterable[int]) -> None:
+    """Refuse (before building it) an encoded text longer than ``max_string``: percent-encoding
+    makes up to nine characters of one (a 3-byte UTF-8 character)."""
+    state = current()
+    total = 0
+    for size in sizes:
+        total += size
+        if total > state.limits.max_string:
+            raise state.limit_error("max_string", f"{fn}: encoded text of at least {total} characters")
+
+
 def _encode_uri(text: Any) -> str:
-    return urllib.parse.quote(_need_text("http.encodeURI", text))
+    s = _need_text("http.encodeURI", text)
+    data = s.encode("utf-8", "surrogatepass")
+    _check_quoted("http.encodeURI", [_quoted_size(data, b"/")])
+    return urllib.parse.quote(s)
 
 
 def _decode_uri(text: Any) -> str:
@@ -372,6 +411,16 @@ def _encode_query(params: Any) -> str:
     for key, value in params.items():
         values = value if type(value) is list else [value]
         pairs.extend((key, v if type(v) is str else to_str(v)) for v in values)
+    check_array(len(pairs))
+    _check_quoted(
+        "http.encodeQuery",
+        (
+            _quoted_size(k.encode("utf-8", "surrogatepass"), b" ")
+            + _quoted_size(v.encode("utf-8", "surrogatepass"), b" ")
+            + 2
+            for k, v in pairs
+        ),
+    )
     return urllib.parse.urlencode(pairs)
 
 

@@ -37,11 +37,14 @@ from mlpy.errors import MLTypeError, MLValueError
 from mlpy.runtime.format import float_to_str, int_to_str, quote
 from mlpy.runtime.member import range_length
 from mlpy.runtime.methods import arity_checked
-from mlpy.runtime.operators import check_array
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.operators import ALLOC_PARSED, charge_alloc, check_array, checked_int
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import BoundMethod, Builtin, Module, Opaque, typeof
 
 __all__ = ["create"]
+
+#: sizes above which bulk allocations are charged (a shared threshold, see `shared_threshold`)
+FAST_SIZE = shared_threshold(globals())
 
 #: a JSON string literal, possibly unterminated; possessive, so scanning is linear
 _STRING = re.compile(r'"(?:[^"\\]|\\[\s\S]?)*+"?')
@@ -82,9 +85,9 @@ def _int_literal(digits: str) -> int:
     if len(digits.lstrip("-")) > state.limits.max_int_digits:
         raise state.limit_error("max_int_digits", f"json: integer literal of {len(digits)} digits")
     try:
-        return int(digits)
+        return checked_int(int(digits))
     except ValueError:  # beyond Python's own digit limit, but allowed by the host's
-        return int(Decimal(digits))
+        return checked_int(int(Decimal(digits)))
 
 
 def _decode(label: str, text: str, max_depth: int | None = None) -> Any:
@@ -95,6 +98,8 @@ def _decode(label: str, text: str, max_depth: int | None = None) -> Any:
         raise MLValueError(f"{label}: nesting depth {depth} exceeds the maximum depth {max_depth}")
     if depth > state.limits.max_nesting:
         raise state.limit_error("max_nesting", f"{label}: nesting depth {depth}")
+    if len(text) > FAST_SIZE:
+        charge_alloc(len(text) * ALLOC_PARSED, f"{label}: parsed document")
     try:
         value = json.loads(text, parse_int=_int_literal, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:

@@ -17,7 +17,7 @@ unknown level name is a `MLValueError` instead of silently meaning INFO.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from mlpy.errors import MLTypeError, MLValueError
@@ -45,12 +45,16 @@ def _logger(label: str) -> Callable[..., None]:
         state = current()
         if rank < state.extra.get(_STATE_KEY, _DEFAULT):
             return
-        line = f"[{label}] {to_str(message)}"
-        if data:
-            line += " | " + ", ".join(f"{k}={to_str(v)}" for k, v in data.items())
-        state.write(line + "\n")
+        state.write_line(_parts(message, data), sep="", prefix=f"[{label}] ")
 
     return log
+
+
+def _parts(message: Any, data: dict[str, Any] | None) -> Iterator[str]:
+    """The pieces of ``message | k=v, k2=v2``, each built only when the line still has room."""
+    yield to_str(message)
+    for i, (key, value) in enumerate((data or {}).items()):
+        yield f"{', ' if i else ' | '}{key}={to_str(value)}"
 
 
 def _set_level(level: Any) -> None:

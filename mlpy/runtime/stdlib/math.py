@@ -9,7 +9,9 @@ Names and results follow the reference ML standard library, except that every er
   (``exp(1000)``, ``pow(10.0, 400)``) and a non-finite value given to ``floor ceil round trunc``
   are `MLValueError`; ``pow(0, -1)`` is a `MLZeroDivisionError`.
 * ``pow`` of two integers is exact, and ``factorial`` exact, but both check ``max_int_bits``
-  *before* computing (a `MLLimitError`).
+  *before* computing (a `MLLimitError`); so does ``lcm`` (its result has at most the bits of
+  both operands). ``gcd``, ``lcm`` and ``sqrt`` cost more than linear time in their operands'
+  size, so they refuse an operand larger than ``max_int_bits`` (`check_int_operands`).
 * ``round(x)`` rounds halves towards positive infinity, as the reference documents and as
   JavaScript's ``Math.round`` does (``round(2.5) == 3``, ``round(-2.5) == -2``); the builtin
   ``round`` rounds halves to even.
@@ -28,6 +30,7 @@ from typing import Any
 from mlpy.errors import MLTypeError, MLValueError, MLZeroDivisionError
 from mlpy.runtime.format import float_to_str
 from mlpy.runtime.methods import arity_checked
+from mlpy.runtime.operators import check_int_bits, check_int_operands
 from mlpy.runtime.state import CallState, current
 from mlpy.runtime.values import Builtin, Module, typeof
 
@@ -105,6 +108,7 @@ def _sqrt(x: Any) -> float:
         raise MLValueError(f"math.sqrt: cannot take the square root of a negative number ({_show(v)})")
     if type(v) is int:
         if v.bit_length() > 1000:
+            check_int_operands(v)
             return _float_call("math.sqrt", float, math.isqrt(v))
         return math.sqrt(v)
     return _float_call("math.sqrt", math.sqrt, v)
@@ -225,11 +229,18 @@ def _factorial(n: Any) -> int:
 
 
 def _gcd(a: Any, b: Any) -> int:
-    return math.gcd(_integer("math.gcd", a), _integer("math.gcd", b))
+    x, y = _integer("math.gcd", a), _integer("math.gcd", b)
+    check_int_operands(x, y)
+    return math.gcd(x, y)
 
 
 def _lcm(a: Any, b: Any) -> int:
-    return math.lcm(_integer("math.lcm", a), _integer("math.lcm", b))
+    x, y = _integer("math.lcm", a), _integer("math.lcm", b)
+    check_int_operands(x, y)
+    bits = x.bit_length() + y.bit_length()  # lcm(x, y) <= |x * y|
+    if bits > 64:
+        check_int_bits(bits)
+    return math.lcm(x, y)
 
 
 def _numbers(label: str, values: tuple[Any, ...]) -> list[Number]:

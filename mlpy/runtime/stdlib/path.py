@@ -277,8 +277,9 @@ def _create_dir(dir_path: Any, parents: Any = True) -> None:
     real = box.check(fn, dir_path, WRITE)
     with os_errors(fn, dir_path):
         if parents:
-            make_dirs(real, lambda d: inside(d, box.roots["file.write"]))
+            make_dirs(real, lambda d: inside(d, box.roots["file.write"]), lambda: box.new_entry(fn))
         elif not os.path.isdir(real):
+            box.new_entry(fn)
             with parent_fd(real) as (parent, name):
                 os.mkdir(name, 0o777, dir_fd=parent)
 

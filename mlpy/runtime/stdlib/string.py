@@ -29,14 +29,15 @@ from typing import Any
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import quote_brief, to_str
 from mlpy.runtime.methods import arity_checked
-from mlpy.runtime.operators import check_string
-from mlpy.runtime.state import CallState, current
+from mlpy.runtime.operators import charge_alloc, check_string
+from mlpy.runtime.state import CallState, current, shared_threshold
 from mlpy.runtime.values import Builtin, Module, typeof
 
 __all__ = ["create"]
 
-#: results up to this size are not checked against max_string
-_FAST = 4096
+#: results up to this size are not checked against max_string (a shared threshold, exact for
+#: every call's limits)
+FAST_SIZE = shared_threshold(globals())
 
 
 def _str(label: str, value: Any, what: str = "a string") -> str:
@@ -113,8 +114,9 @@ def _repeat(text: Any, count: Any) -> str:
     n = _int("string.repeat", count)
     if n <= 0:
         return ""
-    if len(s) * n > _FAST:
+    if len(s) * n > FAST_SIZE:
         check_string(len(s) * n)
+        charge_alloc(len(s) * n, "string.repeat")
     return s * n
 
 
@@ -130,7 +132,7 @@ def _padding(label: str, text: Any, width: Any) -> tuple[str, int]:
     s = _str(label, text)
     w = _int(label, width)
     missing = w - len(s)
-    if missing > _FAST:
+    if missing > FAST_SIZE:
         check_string(w)
     return s, max(missing, 0)
 

@@ -759,7 +759,6 @@ result = f();
 // option:max_string=100
 try { s = "x" * 100000; } except (e) { } // ### "LimitError: string length 100000 exceeds the limit max_string=100"
 ---
-// xfail: runtime/operators.py checks max_string only for results longer than FAST_SIZE (4096), so a smaller limit is not enforced
 // option:max_string=100
 s = "x" * 1000; // ### "LimitError: string length 1000 exceeds the limit max_string=100"
 ---
