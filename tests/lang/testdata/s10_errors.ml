@@ -183,3 +183,10 @@ function f(x) {
     if (x) {
         return 1;
     } // ### "^SyntaxError: unexpected end of input; expected '\}'.*\(the '\{' at line 2, column 15 is never closed\)$"
+---
+// an unclosed `(` or `[` at the end of input is named too
+x = max(1,
+        2 // ### "^SyntaxError: unexpected end of input; expected '\)'.*\(the '\(' at line 2, column 8 is never closed\)$"
+---
+x = [1,
+     2 // ### "\(the '\[' at line 1, column 5 is never closed\)$"
