@@ -86,7 +86,21 @@ def _show_result(result: MLResult, name: str, source: str) -> str:
     message = error.replace(f" at line {line}, column {column}:", ":", 1)
     text = f"{name}:{line}:{column}: {message}"
     caret = snippet(source, line, column)
-    return text + ("\n" + "\n".join("    " + ln for ln in caret.splitlines()) if caret else "")
+    text += "\n" + "\n".join("    " + ln for ln in caret.splitlines()) if caret else ""
+    return text + _show_stack(result)
+
+
+def _show_stack(result: MLResult) -> str:
+    """The ML call stack of a runtime error inside a function (nothing at the top level)."""
+    frames = result.errors[0].get("stack", []) if result.errors else []
+    if len(frames) < 2:
+        return ""
+    lines = ["ML call stack (most recent call last):"]
+    for frame in frames:
+        if frame["omitted"]:
+            lines.append(f"  ... {frame['omitted']} more calls ...")
+        lines.append(f"  {frame['function']} at line {frame['line']}, column {frame['column']}")
+    return "\n" + "\n".join(lines)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

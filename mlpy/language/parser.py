@@ -70,11 +70,8 @@ DEADLINE_EVERY = 256
 
 #: terminals that can only start a statement: where panic mode may resume
 _STATEMENT_STARTS = frozenset(
-    {"IF", "WHILE", "FOR", "FUNCTION", "TRY", "RETURN", "BREAK", "CONTINUE", "THROW", "NONLOCAL", "IMPORT"}
-    | {"CAPABILITY"}
+    "IF WHILE FOR FUNCTION TRY RETURN BREAK CONTINUE THROW NONLOCAL IMPORT CAPABILITY".split()
 )
-
-
 #: a parser state where a statement may start takes both (a state that takes `while` alone
 #: is an object key or member name: `{while: 1}`, `o.while`)
 _STATEMENT_STATE = frozenset({"WHILE", "LPAR"})
@@ -144,8 +141,9 @@ class _Driver:
         self.errors: list[MLSyntaxError] = []
         #: panic mode: dropping tokens until a place where a statement may start
         self.skipping = False
-        #: braces opened (and not closed) in the part being skipped
-        self.depth = 0
+        #: the braces open in the part being skipped, outermost first: True for a block's,
+        #: False for an object literal's (a `;` inside a block goes on skipping)
+        self.braces: list[bool] = []
         #: the last token the parser took
         self.last: Token | None = None
         #: an error after which nothing more can be parsed (or too many errors)
@@ -192,8 +190,6 @@ class _Driver:
             self.quiet_line = 0
 
     def _error(self, tok: Token) -> None:
-        if self.skipping:  # an error right where panic mode resumed: keep skipping, silently
-            return
         expected = self._acceptable()
         values = self.ip.parser_state.value_stack
         self._record(syntax_errors.unexpected_token(tok, expected, self.last, values, self.text))
@@ -266,33 +262,34 @@ class _Driver:
         """Pop the partial statement off the parser's stacks and start skipping tokens."""
         state = self.ip.parser_state
         table = state.parse_conf.states
-        self.depth = 0
+        open_braces: list[bool] = []
         while len(state.state_stack) > 1 and not _STATEMENT_STATE <= table[state.state_stack[-1]].keys():
             state.state_stack.pop()
             value = state.value_stack.pop()
-            if _opens_block(value, state.value_stack):
-                self.depth += 1  # a block still open: up to its `}` is part of what is skipped
+            if isinstance(value, Token) and value.type == "LBRACE":  # still open: its `}` is skipped
+                open_braces.append(_opens_block(state.value_stack))
+        self.braces = open_braces[::-1]
         self.skipping = True
 
     def _resumes_at(self, tok: Token) -> bool:
         """In panic mode: whether ``tok`` ends it and should be fed (else it is dropped)."""
         kind = tok.type
         if kind == "LBRACE":
-            self.depth += 1
+            self.braces.append(True)  # a block or an object: either way, skipped to its `}`
             return False
         if kind == "RBRACE":
-            if self.depth:
-                self.depth -= 1
-                self.skipping = self.depth > 0  # a whole block skipped: a statement may follow
+            if self.braces:
+                block = self.braces.pop()
+                # a whole block skipped: a statement may follow; an object: on to the `;`
+                self.skipping = bool(self.braces) or not block
                 return False
             self.skipping = False
             return kind in self._choices()  # closes the enclosing block (none at top level)
-        if self.depth:
+        if kind == "_SEMI" and not any(self.braces):
+            self.skipping = False  # (an object literal left open ends with its statement)
+            self.braces.clear()
             return False
-        if kind == "_SEMI":
-            self.skipping = False
-            return False
-        if kind in _STATEMENT_STARTS and kind in self._choices():
+        if not self.braces and kind in _STATEMENT_STARTS and kind in self._choices():
             self.skipping = False
             return True
         return False
@@ -315,10 +312,9 @@ class _Driver:
 _BEFORE_BLOCK = frozenset({"RPAR", "ELSE", "TRY", "EXCEPT", "FINALLY"})
 
 
-def _opens_block(value: Any, below: list[Any]) -> bool:
-    """True if ``value``, popped off the value stack, is the `{` of a block (not of an object:
-    a `;` inside an unclosed object literal ends panic mode, one inside a block does not)."""
-    if not (isinstance(value, Token) and value.type == "LBRACE") or not below:
+def _opens_block(below: list[Any]) -> bool:
+    """True if a `{` with ``below`` under it on the value stack opens a block (not an object)."""
+    if not below:
         return False
     before = below[-1]
     return isinstance(before, Token) and before.type in _BEFORE_BLOCK

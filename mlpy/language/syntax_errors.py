@@ -117,10 +117,15 @@ def unexpected_char(e: UnexpectedCharacters, text: str) -> MLSyntaxError:
     return MLSyntaxError(f"unexpected character {ch!r}{hint}", span)
 
 
-def _unclosed_brace(values: Sequence[Any]) -> Token | None:
-    """The innermost ``{`` still open on the parser's value stack (closed ones are reduced)."""
+#: the closing terminal of each opening one
+_CLOSERS = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LBRACK": "RBRACK"}
+
+
+def _unclosed(values: Sequence[Any], expected: set[str]) -> Token | None:
+    """The innermost ``{``, ``(`` or ``[`` still open on the parser's value stack whose closer
+    the parser expects (closed pairs are already reduced into nodes)."""
     for value in reversed(values):
-        if isinstance(value, Token) and value.type == "LBRACE":
+        if isinstance(value, Token) and _CLOSERS.get(value.type) in expected:
             return value
     return None
 
@@ -141,8 +146,9 @@ def unexpected_token(
     """The error for token ``tok`` where the parser accepts only ``expected``.
 
     ``last`` is the last token the parser took (a missing ``;`` is reported just after it,
-    §2.1) and ``values`` the parser's value stack (for the hints: an unclosed ``{`` names
-    where it was opened; ``=> {id: 1}`` says to wrap the object in parentheses).
+    §2.1) and ``values`` the parser's value stack (for the hints: at the end of input, an
+    unclosed ``{``, ``(`` or ``[`` names where it was opened; ``=> {id: 1}`` says to wrap the
+    object in parentheses).
     """
     pos = tok.start_pos if tok.type != "$END" and tok.start_pos is not None else len(text)
     for start in (pos, pos - 1):  # `/*` may have been read as the operator `/` then `*`
@@ -162,8 +168,8 @@ def unexpected_token(
         return MLSyntaxError("expected ';'", where)
     if tok.type == "$END":
         message = f"unexpected end of input; expected {expected_list(expected)}"
-        brace = _unclosed_brace(values) if "RBRACE" in expected else None
-        if brace is not None:
-            message += f" (the '{{' at line {brace.line}, column {brace.column} is never closed)"
+        opener = _unclosed(values, expected)
+        if opener is not None:
+            message += f" (the '{opener}' at line {opener.line}, column {opener.column} is never closed)"
         return MLSyntaxError(message, end_of(text))
     return MLSyntaxError(f"unexpected {_token_text(tok)}; expected {expected_list(expected)}", tok_span(tok))

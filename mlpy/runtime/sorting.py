@@ -10,7 +10,8 @@ Cost bounds (the array is at most ``max_array`` elements, so ``n log n`` compari
 
 * all numbers, or all strings, without a key: Python's own sort, in C (about 1 s for
   5 million numbers on a slow machine), after one deadline check;
-* anything else: each comparison goes through ML ``<`` (`operators.lt`, itself bounded by
+* anything else: the elements (or keys) are wrapped, with a deadline check every 65536, then
+  each comparison goes through ML ``<`` (`operators.lt`, itself bounded by
   ``max_visit`` and ``max_nesting``), and every `CHECK_EVERY` comparisons the deadline is
   checked, so a sort of millions of small arrays stops at the call's timeout instead of
   running on for a minute;
@@ -85,13 +86,16 @@ def sort_values(values: list[Any], reverse: bool = False, key: Any = None) -> No
         if i % CHECK_EVERY == CHECK_EVERY - 1:
             check_deadline(state)
         keys.append(call_value(key, element))
-    order = list(range(len(snapshot)))
     if _native(keys):
+        order = list(range(len(snapshot)))
         order.sort(key=keys.__getitem__, reverse=reverse)
-    else:
-        counter = _Counter(state)
-        order.sort(key=lambda i: _OrderKey(keys[i], counter), reverse=reverse)
-    values[:] = [snapshot[i] for i in order]
+        values[:] = [snapshot[i] for i in order]
+        return
+    wrapped = _wrap(keys, state)
+    for key_wrapper, element in zip(wrapped, snapshot, strict=True):
+        key_wrapper.element = element
+    wrapped.sort(reverse=reverse)
+    values[:] = [w.element for w in wrapped]
 
 
 def _native(values: list[Any]) -> bool:
@@ -103,9 +107,25 @@ def _native(values: list[Any]) -> bool:
 def _sort(values: list[Any], reverse: bool, state: CallState) -> None:
     if _native(values):
         values.sort(reverse=reverse)
-    else:
-        counter = _Counter(state)
-        values.sort(key=lambda v: _OrderKey(v, counter), reverse=reverse)
+        return
+    wrapped = _wrap(values, state)
+    wrapped.sort(reverse=reverse)
+    values[:] = [w.value for w in wrapped]
+
+
+#: elements wrapped between two deadline checks (wrapping is the O(n) step before sorting)
+_WRAP_CHUNK = 1 << 16
+
+
+def _wrap(values: list[Any], state: CallState) -> list[_OrderKey]:
+    """``values`` wrapped to compare with ML ``<``, checking the deadline as it goes."""
+    counter = _Counter(state)
+    wrapped: list[_OrderKey] = []
+    for start in range(0, len(values), _WRAP_CHUNK):
+        if start:
+            check_deadline(state)
+        wrapped.extend([_OrderKey(v, counter) for v in values[start : start + _WRAP_CHUNK]])
+    return wrapped
 
 
 class _Counter:
@@ -119,13 +139,15 @@ class _Counter:
 
 
 class _OrderKey:
-    """Sort key that orders with ML ``<`` (so mixed types are a `MLTypeError`)."""
+    """Sort key that orders with ML ``<`` (so mixed types are a `MLTypeError`); ``element`` is
+    the array element a key function's result stands for."""
 
-    __slots__ = ("counter", "value")
+    __slots__ = ("counter", "element", "value")
 
     def __init__(self, value: Any, counter: _Counter) -> None:
         self.value = value
         self.counter = counter
+        self.element: Any = None
 
     def __lt__(self, other: _OrderKey) -> bool:
         counter = self.counter

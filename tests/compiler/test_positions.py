@@ -63,13 +63,13 @@ RUNTIME: list[tuple[str, str, dict[str, Any], str, int, int]] = [
         2,
         1,
     ),
-    (
+    (  # issue 11 §5: a runaway recursion points at the call (line 3), not at `function`
         "limit-depth",
         "x = 1;\nfunction f(n) {\n  return f(n + 1);\n}\nf(0);",
         {"max_depth": 30},
         "LimitError",
-        2,
-        1,
+        3,
+        10,
     ),
     ("limit-string", 's = "ab";\nt = s * 100000;', {"max_string": 1000}, "LimitError", 2, 5),
     ("non-ascii", 's = "日本語"; x = s.nope;', {}, "TypeError", 1, 16),

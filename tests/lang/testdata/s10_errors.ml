@@ -152,6 +152,15 @@ function g() {
 }
 h = g(;  // ### "^SyntaxError: unexpected ';'"
 ---
+// a `}` of an object literal cut short does not close the function around it
+function f() {
+    x = {a: 1 2, b: 3}; // ### "^SyntaxError: unexpected '2'; expected '\}', ','"
+    y = 2;
+}
+z = (1; // ### "^SyntaxError: unexpected ';'; expected '\)'"
+w = {k: [1, 2 3]}; // ### "^SyntaxError: unexpected '3'; expected '\]', ','"
+q = 1 +; // ### "^SyntaxError: unexpected ';'"
+---
 // a stray character is one error, and parsing goes on after it
 x = 1 @ 2; // ### "^SyntaxError: unexpected character '@'"
 y = (1; // ### "^SyntaxError: unexpected ';'; expected '\)'"
@@ -174,3 +183,10 @@ function f(x) {
     if (x) {
         return 1;
     } // ### "^SyntaxError: unexpected end of input; expected '\}'.*\(the '\{' at line 2, column 15 is never closed\)$"
+---
+// an unclosed `(` or `[` at the end of input is named too
+x = max(1,
+        2 // ### "^SyntaxError: unexpected end of input; expected '\)'.*\(the '\(' at line 2, column 8 is never closed\)$"
+---
+x = [1,
+     2 // ### "\(the '\[' at line 1, column 5 is never closed\)$"
