@@ -5,7 +5,7 @@ Layer 3 (runtime): imports the standard library and `mlpy.errors`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from mlpy.errors import ErrorKind, MLCheckErrors, MLError
@@ -21,7 +21,7 @@ class MLResult:
     one line such as ``TypeError at line 3, column 9: cannot add number and array``. Times are
     in seconds. ``queue_time`` is the time a call waited for a worker (it counts toward its
     timeout). ``errors`` lists every error of a failure as dicts with ``error_type``,
-    ``message``, ``line`` and ``column``: several when the program was refused before running
+    ``message``, ``line`` and ``column`` (a tuple): several when the program was refused before running
     (syntax, check or strict-mode errors, §9), one otherwise, none on success.
 
     A result is immutable: whoever builds it (the runner, the executor) fills in every field.
@@ -39,7 +39,7 @@ class MLResult:
     transpile_time: float = 0.0
     queue_time: float = 0.0
     steps: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def failure(cls, error: MLError, **fields: Any) -> MLResult:
@@ -51,10 +51,10 @@ class MLResult:
             error_type=error.error_type,
             error_line=error.line,
             error_column=error.column,
-            errors=[
+            errors=tuple(
                 {"error_type": e.error_type, "message": e.message, "line": e.line, "column": e.column}
                 for e in every
-            ],
+            ),
             **fields,
         )
 
@@ -64,8 +64,10 @@ class MLResult:
         return None if self.success or self.error_type is None else ErrorKind.of(self.error_type)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-ready dict."""
-        return asdict(self)
+        """The result as a JSON-ready dict (``errors`` a list)."""
+        out = asdict(self)
+        out["errors"] = list(out["errors"])
+        return out
 
 
 def _describe(errors: list[MLError]) -> str:
