@@ -5,7 +5,7 @@ Layer 3 (runtime): imports the standard library and `mlpy.errors`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from mlpy.errors import ErrorKind, MLCheckErrors, MLError
@@ -21,7 +21,7 @@ class MLResult:
     one line such as ``TypeError at line 3, column 9: cannot add number and array``. Times are
     in seconds. ``queue_time`` is the time a call waited for a worker (it counts toward its
     timeout). ``errors`` lists every error of a failure as dicts with ``error_type``,
-    ``message``, ``line``, ``column`` and ``stack``: several when the program was refused
+    ``message``, ``line``, ``column`` and ``stack`` (a tuple): several when the program was refused
     before running (syntax, check or strict-mode errors, §9), one otherwise, none on success.
     ``stack`` is the ML call stack of a runtime error, outermost call first, as dicts with
     ``function``, ``line``, ``column`` and ``omitted`` (`mlpy.errors.StackFrame`); empty for
@@ -42,7 +42,7 @@ class MLResult:
     transpile_time: float = 0.0
     queue_time: float = 0.0
     steps: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def failure(cls, error: MLError, **fields: Any) -> MLResult:
@@ -54,7 +54,7 @@ class MLResult:
             error_type=error.error_type,
             error_line=error.line,
             error_column=error.column,
-            errors=[
+            errors=tuple(
                 {
                     "error_type": e.error_type,
                     "message": e.message,
@@ -63,7 +63,7 @@ class MLResult:
                     "stack": [asdict(frame) for frame in e.stack],
                 }
                 for e in every
-            ],
+            ),
             **fields,
         )
 
@@ -73,8 +73,10 @@ class MLResult:
         return None if self.success or self.error_type is None else ErrorKind.of(self.error_type)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-ready dict."""
-        return asdict(self)
+        """The result as a JSON-ready dict (``errors`` a list)."""
+        out = asdict(self)
+        out["errors"] = list(out["errors"])
+        return out
 
 
 def _describe(errors: list[MLError]) -> str:
