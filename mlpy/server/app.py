@@ -1,7 +1,12 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
-and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, fastapi, `mlpy`, `mlpy.executor` and
+`mlpy.server.*`.
+
+This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
+``router`` (listed in `ROUTERS`), dependencies are in `mlpy.server.deps`, response rendering
+in `mlpy.server.render`. Adding a resource is one line in `ROUTERS`; adding a middleware is
+one line in `_add_middleware`.
 
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker
 mlpy.server.app:app`` load. It is made on first access (PEP 562 module ``__getattr__``), from
@@ -11,24 +16,27 @@ the environment and a bad variable stops the server at start with a message nami
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from fastapi import APIRouter, FastAPI
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server.routes import PROBE_SCRIPT, router
+from mlpy.server import calculate, execute, health, index
+from mlpy.server.body_limit import BodyLimit, body_unparsable
 from mlpy.server.settings import Settings
 
-__all__ = ["BodyLimit", "app", "create_app"]
+__all__ = ["ROUTERS", "app", "create_app"]
+
+#: every resource's router, in the order its routes appear in /openapi.json and at ``GET /``
+ROUTERS: tuple[APIRouter, ...] = (
+    execute.router,
+    calculate.router,
+    health.router,
+    index.router,
+)
 
 _DESCRIPTION = """\
 Run untrusted **ML** scripts over HTTP. A script's top-level `result` is its value; context
@@ -55,6 +63,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         SettingsError: ``settings`` is None and an ``MLPY_*`` variable is invalid.
     """
     config = settings if settings is not None else Settings.from_env()
+    application = FastAPI(
+        title="mlpy",
+        summary="Run untrusted ML scripts safely.",
+        description=_DESCRIPTION,
+        version=__version__,
+        lifespan=_lifespan(config),
+    )
+    application.state.settings = config
+    application.state.executor = None
+    for router in ROUTERS:
+        application.include_router(router)
+    application.add_exception_handler(400, body_unparsable)
+    _add_middleware(application, config)
+    return application
+
+
+def _add_middleware(application: FastAPI, config: Settings) -> None:
+    """The app's middleware, one line each; each one added wraps those added before it."""
+    application.add_middleware(BodyLimit, settings=config)
+
+
+def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: one executor made from ``config``, on ``app.state.executor``."""
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
@@ -67,77 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with executor:
             # Compile one script now: the parser is built on first use (about half a second),
             # and that wait belongs to the start, not to the first request.
-            await executor.execute(PROBE_SCRIPT)
+            await executor.execute(health.PROBE_SCRIPT)
             application.state.executor = executor
             try:
                 yield
             finally:
                 application.state.executor = None
 
-    application = FastAPI(
-        title="mlpy",
-        summary="Run untrusted ML scripts safely.",
-        description=_DESCRIPTION,
-        version=__version__,
-        lifespan=lifespan,
-    )
-    application.state.settings = config
-    application.state.executor = None
-    application.include_router(router)
-
-    async def body_unparsable(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if isinstance(exc.__cause__, RecursionError):  # JSON nested too deeply to parse
-            error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON is nested too deeply"}
-            invalid = RequestValidationError([{**error, "input": {}}])
-            return await request_validation_exception_handler(request, invalid)
-        return await http_exception_handler(request, exc)
-
-    application.add_exception_handler(400, body_unparsable)
-    too_large = (
-        f"the request body is over {config.max_body_bytes} bytes (the limits are "
-        f"{Settings.env_name('max_code_bytes')}={config.max_code_bytes} for the code and "
-        f"{Settings.env_name('max_context_bytes')}={config.max_context_bytes} for the context)"
-    )
-    application.add_middleware(BodyLimit, limit=config.max_body_bytes, detail=too_large)
-    return application
-
-
-class BodyLimit:
-    """Refuse a request body over ``limit`` bytes with a 413 ``{"detail": ...}``.
-
-    A ``Content-Length`` over the limit is refused before anything is read; a body without
-    one (chunked) is counted as it arrives and refused as soon as it passes the limit, so the
-    JSON parser never sees more than ``limit`` bytes. (FastAPI's own ``max_body_size`` answers
-    the first case in plain text.)
-    """
-
-    def __init__(self, app: ASGIApp, limit: int, detail: str) -> None:
-        self.app = app
-        self.limit = limit
-        self.detail = detail
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.limit:
-            response = JSONResponse({"detail": self.detail}, 413, headers={"Connection": "close"})
-            await response(scope, receive, send)
-            return
-        seen = 0
-
-        async def receive_limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise HTTPException(413, self.detail)
-            return message
-
-        await self.app(scope, receive_limited, send)
+    return lifespan
 
 
 def __getattr__(name: str) -> Any:
