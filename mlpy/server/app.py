@@ -4,9 +4,10 @@ Layer 6 (server): imports the standard library, fastapi, `mlpy`, `mlpy.executor`
 `mlpy.server.*`.
 
 This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
-``router`` (listed in `ROUTERS`), dependencies are in `mlpy.server.deps`, response rendering
-in `mlpy.server.render`. Adding a resource is one line in `ROUTERS`; adding a middleware is
-one line in `_add_middleware`.
+``router`` (listed in `ROUTERS` with the `Scope` a caller's key needs for it), dependencies are
+in `mlpy.server.deps`, response rendering in `mlpy.server.render`. Adding a resource is one
+line in `ROUTERS`; adding a middleware is one line in `_add_middleware`. The operations parts
+(docs/operations.md) are `mlpy.server.auth` (keys), `.ratelimit`, `.metrics` and `.logs`.
 
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker
 mlpy.server.app:app`` load. It is made on first access (PEP 562 module ``__getattr__``), from
@@ -18,24 +19,49 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.params import Depends as DependsParam
 
 from mlpy import __version__
-from mlpy.executor import AsyncMLExecutor
-from mlpy.server import calculate, execute, health, index
+from mlpy.server import auth, calculate, execute, health, index, metrics, ratelimit
+from mlpy.server.auth import Scope, load_keys, require
 from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server.logs import RequestLog, configure_logging
+from mlpy.server.metrics import Metrics, ObservedExecutor
+from mlpy.server.ratelimit import RateLimiter, parse_rate_limit
 from mlpy.server.settings import Settings
 
-__all__ = ["ROUTERS", "app", "create_app"]
+__all__ = ["ROUTERS", "Mount", "app", "create_app"]
 
-#: every resource's router, in the order its routes appear in /openapi.json and at ``GET /``
-ROUTERS: tuple[APIRouter, ...] = (
-    execute.router,
-    calculate.router,
-    health.router,
-    index.router,
+
+@dataclass(frozen=True)
+class Mount:
+    """A router and what its callers need.
+
+    ``scope``: the key scope every route of it needs (None: open to anyone). ``open_when``: a
+    boolean setting that, when true, opens it anyway (``health_open``). ``runs``: its routes run
+    scripts, so each request holds one of the caller's concurrent-run slots. Guarded routers
+    are also rate limited; open ones are not (load balancers probe /health).
+    """
+
+    router: APIRouter
+    scope: Scope | None
+    open_when: str | None = None
+    runs: bool = False
+
+
+#: every resource's router and its scope, in the order its routes appear in /openapi.json and
+#: at ``GET /``. Jobs: ``Mount(jobs.router, Scope.JOBS)``; processes: runs need EXECUTE
+#: (``runs=True``), registering and deleting ADMIN.
+ROUTERS: tuple[Mount, ...] = (
+    Mount(execute.router, Scope.EXECUTE, runs=True),
+    Mount(calculate.router, Scope.EXECUTE, runs=True),
+    Mount(health.router, Scope.ADMIN, open_when="health_open"),
+    Mount(metrics.router, Scope.ADMIN, open_when="metrics_open"),
+    Mount(index.router, None),
 )
 
 _DESCRIPTION = """\
@@ -72,16 +98,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     application.state.settings = config
     application.state.executor = None
-    for router in ROUTERS:
-        application.include_router(router)
+    application.state.keys = load_keys(config.api_keys, config.api_keys_file)
+    application.state.metrics = Metrics()
+    limiter = RateLimiter(
+        parse_rate_limit(config.rate_limit),
+        config.rate_limit_storage,
+        config.max_concurrent_runs,
+        lease=config.max_timeout,
+    )
+    application.state.limiter = limiter
+    for mount in ROUTERS:
+        _include(application, mount, config, limiter)
     application.add_exception_handler(400, body_unparsable)
+    auth.install(application)
+    ratelimit.install(application)
+    configure_logging(config.log_level, config.log_format)
     _add_middleware(application, config)
     return application
+
+
+def _include(application: FastAPI, mount: Mount, config: Settings, limiter: RateLimiter) -> None:
+    """Include ``mount``'s router, guarded by its scope, the rate limit and the run cap."""
+    if mount.scope is None or (mount.open_when is not None and getattr(config, mount.open_when)):
+        application.include_router(mount.router)
+        return
+    dependencies: list[DependsParam] = [Depends(require(mount.scope)), Depends(limiter.check)]
+    if mount.runs:
+        dependencies.append(Depends(limiter.run_slot))
+    responses = {**auth.AUTH_RESPONSES, **ratelimit.RATE_LIMIT_RESPONSES}
+    application.include_router(mount.router, dependencies=dependencies, responses=responses)
 
 
 def _add_middleware(application: FastAPI, config: Settings) -> None:
     """The app's middleware, one line each; each one added wraps those added before it."""
     application.add_middleware(BodyLimit, settings=config)
+    application.add_middleware(RequestLog, on_done=[application.state.metrics.observe_request])
 
 
 def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -89,12 +140,15 @@ def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
-        executor = AsyncMLExecutor(
+        observed: Metrics = application.state.metrics
+        executor = ObservedExecutor(
             max_workers=config.workers,
             strict_security=config.strict,
             default_timeout=config.default_timeout,
             max_queue=config.max_queue,
+            metrics=observed,
         )
+        observed.watch_executor(executor)
         async with executor:
             # Compile one script now: the parser is built on first use (about half a second),
             # and that wait belongs to the start, not to the first request.

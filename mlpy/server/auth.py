@@ -1,0 +1,359 @@
+"""API keys: who may call the service, and for what (`Scope`).
+
+Layer 6 (server): imports the standard library, fastapi and starlette.
+
+Keys are configured as **SHA-256 digests**, never as the keys themselves, in
+``MLPY_API_KEYS`` or in a file named by ``MLPY_API_KEYS_FILE``: one entry per line (or
+separated by ``;``), each ``NAME:SCOPE[,SCOPE...]:HEX_DIGEST``; ``#`` starts a comment::
+
+    ci-bot:execute:4f1b...e2      # 64 hex digits: sha256 of the key
+    ops:execute,jobs,admin:9ad0...71
+
+``python -m mlpy.server.auth NAME SCOPE[,SCOPE...]`` makes a new random key and prints it
+with its entry. Callers send the key as ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``.
+
+Why SHA-256 and not a password hash (bcrypt, argon2): the keys made here are 256 random bits,
+so a fast hash leaves nothing to guess, and a slow hash would cost every request tens of
+milliseconds of CPU (a denial of service by wrong keys). The digest of the presented key is
+compared with every configured digest by `hmac.compare_digest`, with no early exit, so the
+time taken says nothing about which key, or how much of one, matched.
+
+With no keys configured the service is open: every request is the `ANONYMOUS` principal with
+every scope. `require` makes the FastAPI dependency a router needs; it answers 401 (no key, or
+one that matches nothing) or 403 (a key without the scope), each with a JSON body whose
+``reason`` says which, and puts the caller's `Principal` on ``request.state.principal``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import re
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "ANONYMOUS",
+    "AUTH_RESPONSES",
+    "MAX_KEY_LENGTH",
+    "AuthError",
+    "AuthFailure",
+    "KeyConfigError",
+    "KeyRing",
+    "Principal",
+    "Scope",
+    "digest",
+    "load_keys",
+    "new_key",
+    "parse_keys",
+    "install",
+    "require",
+]
+
+#: the longest key read at all (longer is a 401 without hashing it): bounds the work per request
+MAX_KEY_LENGTH = 256
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class Scope(enum.StrEnum):
+    """What a key may do."""
+
+    #: ``POST /execute``, ``GET /calculate``, running registered processes
+    EXECUTE = "execute"
+    #: submitting, reading and cancelling its own jobs
+    JOBS = "jobs"
+    #: registering and deleting processes, reading every job, protected health and metrics
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller of a request: the key's name and its scopes."""
+
+    name: str
+    scopes: frozenset[Scope]
+
+    def can(self, scope: Scope) -> bool:
+        """Whether this caller holds ``scope``."""
+        return scope in self.scopes
+
+
+#: the caller when no keys are configured: the service is open
+ANONYMOUS = Principal("anonymous", frozenset(Scope))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    principal: Principal
+    digest: bytes
+
+
+class KeyConfigError(ValueError):
+    """The key configuration is malformed; the message names the line, never a secret."""
+
+
+def digest(key: str) -> bytes:
+    """The SHA-256 digest of ``key`` (UTF-8), as configured in hex."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+
+
+class KeyRing:
+    """The configured keys; `identify` finds the caller of a key in constant time."""
+
+    def __init__(self, entries: Iterable[tuple[Principal, bytes]] = ()) -> None:
+        self._entries = tuple(_Entry(p, d) for p, d in entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __add__(self, other: KeyRing) -> KeyRing:
+        return KeyRing((e.principal, e.digest) for e in (*self._entries, *other._entries))
+
+    @property
+    def names(self) -> list[str]:
+        """The names of the keys (for logs and checks; never the keys)."""
+        return [e.principal.name for e in self._entries]
+
+    def identify(self, key: str) -> Principal | None:
+        """The principal whose digest matches ``key``, or None.
+
+        Every entry is compared (`hmac.compare_digest`, no early exit): time is O(entries)
+        whatever matches. A key over `MAX_KEY_LENGTH` is not hashed and matches nothing.
+        """
+        if len(key) > MAX_KEY_LENGTH:
+            return None
+        presented = digest(key)
+        found: Principal | None = None
+        for entry in self._entries:
+            if hmac.compare_digest(presented, entry.digest):
+                found = entry.principal
+        return found
+
+
+def parse_keys(text: str, source: str = "MLPY_API_KEYS") -> KeyRing:
+    """Parse ``NAME:SCOPES:HEX`` entries (lines or ``;``-separated, ``#`` comments).
+
+    Raises:
+        KeyConfigError: an entry is malformed or a name repeats; names ``source`` and the
+            entry's number, and never repeats the entry (it might be a key pasted by mistake).
+    """
+    entries: list[tuple[Principal, bytes]] = []
+    seen: set[str] = set()
+    chunks = [c.split("#", 1)[0].strip() for line in text.splitlines() for c in line.split(";")]
+    for number, chunk in enumerate((c for c in chunks if c), start=1):
+        where = f"{source}: entry {number}"
+        parts = chunk.split(":")
+        if len(parts) != 3:
+            raise KeyConfigError(f"{where} is not NAME:SCOPE[,SCOPE]:SHA256_HEX")
+        name, scopes_text, hex_digest = (p.strip() for p in parts)
+        if not _NAME.fullmatch(name):
+            raise KeyConfigError(
+                f"{where}: the name must be 1-64 of A-Z a-z 0-9 _ . @ - (not starting with one of _.@-)"
+            )
+        if name in seen:
+            raise KeyConfigError(f"{where}: the name {name!r} is used twice")
+        seen.add(name)
+        scopes = _scopes(scopes_text, where)
+        if not _HEX.fullmatch(hex_digest.lower()):
+            raise KeyConfigError(
+                f"{where} ({name}): the last part must be the key's SHA-256 digest, 64 hex digits "
+                "(python -m mlpy.server.auth makes a key and its entry)"
+            )
+        entries.append((Principal(name, scopes), bytes.fromhex(hex_digest)))
+    return KeyRing(entries)
+
+
+def _scopes(text: str, where: str) -> frozenset[Scope]:
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    if not names:
+        raise KeyConfigError(f"{where}: no scope given (use {', '.join(Scope)})")
+    unknown = [n for n in names if n not in Scope.__members__.values()]
+    if unknown:
+        raise KeyConfigError(f"{where}: unknown scope {unknown[0]!r} (use {', '.join(Scope)})")
+    return frozenset(Scope(n) for n in names)
+
+
+def load_keys(keys: str | None, keys_file: str | None) -> KeyRing:
+    """The keys of ``MLPY_API_KEYS`` and of the file ``MLPY_API_KEYS_FILE`` together.
+
+    Raises:
+        KeyConfigError: either is malformed, the file cannot be read, or a name is in both.
+    """
+    ring = parse_keys(keys or "", "MLPY_API_KEYS")
+    if not keys_file:
+        return ring
+    try:
+        text = Path(keys_file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "not UTF-8"
+        raise KeyConfigError(f"MLPY_API_KEYS_FILE: cannot read {keys_file}: {reason}") from None
+    from_file = parse_keys(text, f"MLPY_API_KEYS_FILE ({keys_file})")
+    both = set(ring.names) & set(from_file.names)
+    if both:
+        raise KeyConfigError(f"the key name {sorted(both)[0]!r} is in MLPY_API_KEYS and MLPY_API_KEYS_FILE")
+    return ring + from_file
+
+
+def new_key() -> str:
+    """A new random key: 256 bits, URL-safe, prefixed ``mlpy_`` so secret scanners can spot it."""
+    return "mlpy_" + secrets.token_urlsafe(32)
+
+
+# -- the FastAPI side ---------------------------------------------------------------------------
+
+
+class AuthFailure(enum.StrEnum):
+    """Why a request was refused."""
+
+    MISSING_KEY = "missing_key"
+    UNKNOWN_KEY = "unknown_key"
+    MISSING_SCOPE = "missing_scope"
+
+
+class AuthError(BaseModel):
+    """A 401 or 403: ``reason`` says which; ``scope`` is the scope the route needs."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "this route needs an API key with the 'execute' scope; the key "
+                    "'reader' does not have it",
+                    "reason": "missing_scope",
+                    "scope": "execute",
+                }
+            ]
+        }
+    )
+
+    detail: str
+    reason: AuthFailure
+    scope: Scope
+
+
+class _Refused(Exception):
+    """Raised by `require`; the app's handler turns it into the 401/403 response."""
+
+    def __init__(self, status: int, body: AuthError) -> None:
+        super().__init__(body.detail)
+        self.status = status
+        self.body = body
+
+
+#: the OpenAPI entries of the answers `require` may give
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": AuthError, "description": "No API key, or a key that matches none configured."},
+    403: {"model": AuthError, "description": "The API key lacks the scope this route needs."},
+}
+
+_api_key_header = APIKeyHeader(
+    name="X-API-Key", scheme_name="APIKey", description="An mlpy API key.", auto_error=False
+)
+_bearer = HTTPBearer(scheme_name="Bearer", description="An mlpy API key as a bearer token.", auto_error=False)
+
+
+def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
+    """The dependency that admits a caller holding ``scope`` (or anyone, with no keys).
+
+    Sets ``request.state.principal``. Raises the refusal the app answers as 401 or 403
+    (registered by `install`).
+    """
+
+    async def dependency(
+        request: Request,
+        api_key: Annotated[str | None, Depends(_api_key_header)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        ring: KeyRing | None = getattr(request.app.state, "keys", None)
+        if not ring:
+            principal = ANONYMOUS
+        else:
+            key = api_key if api_key is not None else bearer.credentials if bearer is not None else None
+            principal = _identify(ring, key, scope)
+        request.state.principal = principal  # also for a 403: the log names who was refused
+        if not principal.can(scope):
+            raise _Refused(
+                403,
+                AuthError(
+                    detail=f"this route needs an API key with the {scope.value!r} scope; the key "
+                    f"{principal.name!r} does not have it",
+                    reason=AuthFailure.MISSING_SCOPE,
+                    scope=scope,
+                ),
+            )
+        return principal
+
+    dependency.__name__ = f"require_{scope.value}"
+    return dependency
+
+
+def _identify(ring: KeyRing, key: str | None, scope: Scope) -> Principal:
+    """The key's principal; no key, or an unknown one, is a 401."""
+    if not key:
+        raise _Refused(
+            401,
+            AuthError(
+                detail=f"this route needs an API key with the {scope.value!r} scope: send it as "
+                "X-API-Key or Authorization: Bearer",
+                reason=AuthFailure.MISSING_KEY,
+                scope=scope,
+            ),
+        )
+    principal = ring.identify(key)
+    if principal is None:
+        raise _Refused(
+            401,
+            AuthError(
+                detail="the API key matches none configured", reason=AuthFailure.UNKNOWN_KEY, scope=scope
+            ),
+        )
+    return principal
+
+
+def install(app: FastAPI) -> None:
+    """Answer `require`'s refusals: 401 (with ``WWW-Authenticate``) or 403, body `AuthError`."""
+
+    async def refused(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, _Refused)
+        headers = {"WWW-Authenticate": 'Bearer realm="mlpy"'} if exc.status == 401 else None
+        return JSONResponse(exc.body.model_dump(mode="json"), exc.status, headers=headers)
+
+    app.add_exception_handler(_Refused, refused)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mlpy.server.auth NAME SCOPES``: print a new key and its configuration entry."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        sys.stderr.write(
+            f"usage: python -m mlpy.server.auth NAME SCOPE[,SCOPE...]  (scopes: {', '.join(Scope)})\n"
+        )
+        return 2
+    key = new_key()
+    entry = f"{args[0]}:{args[1]}:{digest(key).hex()}"
+    try:
+        parse_keys(entry, "the arguments")
+    except KeyConfigError as e:
+        sys.stderr.write(f"{e}\n")
+        return 2
+    sys.stdout.write(f"key (give it to the caller; it is not stored):\n  {key}\n")
+    sys.stdout.write(f"entry (for MLPY_API_KEYS or MLPY_API_KEYS_FILE):\n  {entry}\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
