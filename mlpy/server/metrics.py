@@ -41,7 +41,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
+    CONTENT_TYPE_PLAIN_0_0_4,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -283,4 +283,4 @@ mlpy_script_runs_total{outcome="TimeoutError"} 3.0
 async def metrics(request: Request) -> Response:
     """Every metric in the Prometheus text format (every worker's under gunicorn)."""
     source: Metrics = request.app.state.metrics
-    return Response(await source.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(await source.render(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
