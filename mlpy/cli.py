@@ -5,7 +5,7 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE
     mlpy check FILE
-    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict]
+    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict] [--insecure]
 
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
 (shown as ``FILE:LINE:COLUMN: Type: message`` with the source line and a caret), 2 when mlpy
@@ -128,7 +128,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from mlpy.server.serve import serve  # the server extra is needed only here
 
-    return serve(host=args.host, port=args.port, workers=args.workers, strict=args.strict)
+    return serve(
+        host=args.host, port=args.port, workers=args.workers, strict=args.strict, insecure=args.insecure
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--strict", action="store_true")
+    s.add_argument("--insecure", action="store_true", help="serve a non-loopback address without API keys")
     s.set_defaults(fn=_cmd_serve)
     return p
 

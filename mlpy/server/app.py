@@ -158,6 +158,7 @@ def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
                 yield
             finally:
                 application.state.executor = None
+                await application.state.limiter.aclose()
 
     return lifespan
 

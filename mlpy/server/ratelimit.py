@@ -249,6 +249,11 @@ class RateLimiter:
             windows.append(_Window(item, allowed, max(stats.remaining, 0), reset))
         return windows
 
+    async def aclose(self) -> None:
+        """Close the storage connections (the app's lifespan calls it at shutdown)."""
+        if isinstance(self.slots, _RedisSlots):
+            await self.slots.redis.aclose()
+
     async def reset(self) -> None:
         """Forget every count (tests; an operator after changing limits)."""
         await self.storage.reset()
