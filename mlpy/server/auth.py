@@ -9,7 +9,7 @@ separated by ``;``), each ``NAME:SCOPE[,SCOPE...]:HEX_DIGEST``; ``#`` starts a c
     ci-bot:execute:4f1b...e2      # 64 hex digits: sha256 of the key
     ops:execute,jobs,admin:9ad0...71
 
-``python -m mlpy.server.auth NAME SCOPE[,SCOPE...]`` makes a new random key and prints it
+``python -m mlpy.server.newkey NAME SCOPE[,SCOPE...]`` makes a new random key and prints it
 with its entry. Callers send the key as ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``.
 
 Why SHA-256 and not a password hash (bcrypt, argon2): the keys made here are 256 random bits,
@@ -171,7 +171,7 @@ def parse_keys(text: str, source: str = "MLPY_API_KEYS") -> KeyRing:
         if not _HEX.fullmatch(hex_digest.lower()):
             raise KeyConfigError(
                 f"{where} ({name}): the last part must be the key's SHA-256 digest, 64 hex digits "
-                "(python -m mlpy.server.auth makes a key and its entry)"
+                "(python -m mlpy.server.newkey makes a key and its entry)"
             )
         entries.append((Principal(name, scopes), bytes.fromhex(hex_digest)))
     return KeyRing(entries)
@@ -336,11 +336,16 @@ def install(app: FastAPI) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m mlpy.server.auth NAME SCOPES``: print a new key and its configuration entry."""
+    """``python -m mlpy.server.newkey NAME SCOPES``: a new key (line 1) and its entry (line 2).
+
+    The key goes to the caller and is stored nowhere; the entry goes into ``MLPY_API_KEYS`` or
+    the ``MLPY_API_KEYS_FILE``. The explanation goes to standard error, so scripts can split
+    standard output with ``head -n 1`` / ``tail -n 1``.
+    """
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         sys.stderr.write(
-            f"usage: python -m mlpy.server.auth NAME SCOPE[,SCOPE...]  (scopes: {', '.join(Scope)})\n"
+            f"usage: python -m mlpy.server.newkey NAME SCOPE[,SCOPE...]  (scopes: {', '.join(Scope)})\n"
         )
         return 2
     key = new_key()
@@ -350,10 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyConfigError as e:
         sys.stderr.write(f"{e}\n")
         return 2
-    sys.stdout.write(f"key (give it to the caller; it is not stored):\n  {key}\n")
-    sys.stdout.write(f"entry (for MLPY_API_KEYS or MLPY_API_KEYS_FILE):\n  {entry}\n")
+    sys.stdout.write(f"{key}\n{entry}\n")
+    sys.stderr.write(
+        "line 1: the key, for the caller (it is not stored); line 2: the entry, for "
+        "MLPY_API_KEYS or MLPY_API_KEYS_FILE\n"
+    )
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
