@@ -1,7 +1,7 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 6 (server): imports the standard library, fastapi, `mlpy`, `mlpy.executor` and
-`mlpy.server.*`.
+Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
+and `mlpy.server.*`.
 
 This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
 ``router`` (listed in `ROUTERS` with the `Scope` a caller's key needs for it), dependencies are
@@ -23,15 +23,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.params import Depends as DependsParam
+from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
-from mlpy.server import auth, calculate, execute, health, index, metrics, ratelimit
+from mlpy.server import auth, calculate, docs, execute, health, index, metrics, ratelimit
 from mlpy.server.auth import Scope, load_keys, require
 from mlpy.server.body_limit import BodyLimit, body_unparsable
-from mlpy.server.logs import RequestLog, configure_logging
+from mlpy.server.logs import REQUEST_ID_HEADER, RequestLog, configure_logging
 from mlpy.server.metrics import Metrics, ObservedExecutor
-from mlpy.server.ratelimit import RateLimiter, parse_rate_limit
+from mlpy.server.ratelimit import RATE_LIMIT_HEADERS, RateLimiter, parse_rate_limit
+from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
 __all__ = ["ROUTERS", "Mount", "app", "create_app"]
@@ -62,6 +65,7 @@ ROUTERS: tuple[Mount, ...] = (
     Mount(health.router, Scope.ADMIN, open_when="health_open"),
     Mount(metrics.router, Scope.ADMIN, open_when="metrics_open"),
     Mount(index.router, None),
+    Mount(docs.router, None),
 )
 
 _DESCRIPTION = """\
@@ -95,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=_DESCRIPTION,
         version=__version__,
         lifespan=_lifespan(config),
+        docs_url=None,  # docs.router serves /docs and /redoc from the package, not from CDNs
+        redoc_url=None,
     )
     application.state.settings = config
     application.state.executor = None
@@ -109,7 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.limiter = limiter
     for mount in ROUTERS:
         _include(application, mount, config, limiter)
+    application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
+    application.add_exception_handler(RequestValidationError, validation_failed)
     auth.install(application)
     ratelimit.install(application)
     configure_logging(config.log_level, config.log_format)
@@ -130,8 +138,19 @@ def _include(application: FastAPI, mount: Mount, config: Settings, limiter: Rate
 
 
 def _add_middleware(application: FastAPI, config: Settings) -> None:
-    """The app's middleware, one line each; each one added wraps those added before it."""
+    """The app's middleware, one line each; each one added wraps those added before it
+    (so CORS answers preflights and marks every answer, a 413 included, and the request log,
+    last, sees every request and its final status)."""
     application.add_middleware(BodyLimit, settings=config)
+    if config.cors_origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["Retry-After", REQUEST_ID_HEADER, *RATE_LIMIT_HEADERS],
+            max_age=600,
+        )
     application.add_middleware(RequestLog, on_done=[application.state.metrics.observe_request])
 
 

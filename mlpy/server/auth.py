@@ -1,6 +1,6 @@
 """API keys: who may call the service, and for what (`Scope`).
 
-Layer 6 (server): imports the standard library, fastapi and starlette.
+Layer 6 (server): imports the standard library, fastapi, pydantic and `mlpy.server.logs`.
 
 Keys are configured as **SHA-256 digests**, never as the keys themselves, in
 ``MLPY_API_KEYS`` or in a file named by ``MLPY_API_KEYS_FILE``: one entry per line (or
@@ -41,6 +41,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
+
+from mlpy.server.logs import current_record
 
 __all__ = [
     "ANONYMOUS",
@@ -285,6 +287,9 @@ def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
             key = api_key if api_key is not None else bearer.credentials if bearer is not None else None
             principal = _identify(ring, key, scope)
         request.state.principal = principal  # also for a 403: the log names who was refused
+        record = current_record()
+        if record is not None:
+            record.key = principal.name
         if not principal.can(scope):
             raise _Refused(
                 403,
@@ -361,5 +366,3 @@ def main(argv: list[str] | None = None) -> int:
         "MLPY_API_KEYS or MLPY_API_KEYS_FILE\n"
     )
     return 0
-
-

@@ -1,19 +1,20 @@
 """`BodyLimit`: refuse a request body over the settings' limit (413) before it is parsed;
 `body_unparsable`: a JSON body nested too deeply to parse is a 422, like any bad JSON.
 
-Layer 6 (server): imports the standard library, fastapi, starlette and `mlpy.server.settings`.
+Layer 6 (server): imports the standard library, fastapi, starlette and `mlpy.server.*`.
 """
 
 from __future__ import annotations
 
 from fastapi import Request, Response
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
 __all__ = ["BodyLimit", "body_unparsable"]
@@ -66,5 +67,5 @@ async def body_unparsable(request: Request, exc: Exception) -> Response:
     if isinstance(exc.__cause__, RecursionError):  # JSON nested too deeply to parse
         error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON is nested too deeply"}
         invalid = RequestValidationError([{**error, "input": {}}])
-        return await request_validation_exception_handler(request, invalid)
+        return await validation_failed(request, invalid)
     return await http_exception_handler(request, exc)

@@ -1,27 +1,33 @@
 """``GET /calculate``: one arithmetic operation, computed by a small ML script.
 
-Layer 6 (server): imports the standard library, fastapi, `mlpy.runtime.result` and
+Layer 6 (server): imports the standard library, fastapi, pydantic, `mlpy.runtime.result` and
 `mlpy.server.*`.
 
 An unknown operation, a failed calculation (division by zero, a bad exponent) or a result
-JSON cannot carry is a 400 ``{"detail": ...}``; a busy executor a 503.
+JSON cannot carry is a 400 ``{"detail": ...}``; an operand that is not a finite number within a
+float's range (NaN, ``1e400``, ``2**1024``) a 422 naming it; a busy executor a 503.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
+from pydantic import AfterValidator
 
+from mlpy.errors import ErrorKind
 from mlpy.runtime.result import MLResult
 from mlpy.server.deps import ExecutorDep, SettingsDep
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.render import OVERLOADED, NotJSON, encode, json_response, unavailable
 from mlpy.server.schemas import CALCULATE_EXAMPLES, CalculateResponse, ErrorDetail
 
-__all__ = ["CALCULATIONS", "MAX_EXPONENT", "router"]
+__all__ = ["CALCULATIONS", "MAX_EXPONENT", "MAX_OPERAND", "Operand", "router"]
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 #: the largest exponent ``power`` accepts (its loop runs abs(b) times)
 MAX_EXPONENT = 10_000
@@ -60,6 +66,27 @@ if (b < 0) {{
 """,
 }
 
+#: the largest magnitude of an operand: a float's; a larger integer could not take part in `/`
+MAX_OPERAND = sys.float_info.max
+_OPERAND = "A finite number (no NaN, Infinity, 1e400) of magnitude at most 1.8e308; otherwise 422."
+
+
+def _in_range(value: int | float) -> int | float:
+    """``value`` if it is finite and within `MAX_OPERAND` (an exact comparison for integers).
+
+    Raises:
+        ValueError: it is not; pydantic makes it a 422 naming the parameter.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("Input should be a finite number")
+    if abs(value) > MAX_OPERAND:
+        raise ValueError(f"Input should be at most {MAX_OPERAND:.17g} in magnitude (the range of a float)")
+    return value
+
+
+#: a ``/calculate`` operand: an integer or a float, finite and within a float's range
+Operand = Annotated[int | float, AfterValidator(_in_range)]
+
 #: the "Type at line L, column C: " prefix of an ML error, dropped from a 400's detail
 _WHERE = re.compile(r"^[A-Za-z]+(?: at line \d+, column \d+)?: ")
 
@@ -83,16 +110,12 @@ async def calculate(
         ),
     ],
     a: Annotated[
-        int | float,
-        Query(
-            description="The first operand.", allow_inf_nan=False, openapi_examples=CALCULATE_EXAMPLES["a"]
-        ),
+        Operand,
+        Query(description=f"The first operand. {_OPERAND}", openapi_examples=CALCULATE_EXAMPLES["a"]),
     ],
     b: Annotated[
-        int | float,
-        Query(
-            description="The second operand.", allow_inf_nan=False, openapi_examples=CALCULATE_EXAMPLES["b"]
-        ),
+        Operand,
+        Query(description=f"The second operand. {_OPERAND}", openapi_examples=CALCULATE_EXAMPLES["b"]),
     ],
     executor: ExecutorDep,
     settings: SettingsDep,
@@ -128,6 +151,6 @@ async def calculate(
 def _calculation_failed(result: MLResult) -> HTTPException:
     """The HTTP error for a ``/calculate`` script that failed."""
     error = result.error or "the calculation failed"
-    if result.error_type in ("Overloaded", "TimeoutError", "Cancelled"):
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.TIMEOUT, ErrorKind.CANCELLED):
         return unavailable(f"the server is busy ({error}); try again")
     return HTTPException(400, _WHERE.sub("", error, count=1))

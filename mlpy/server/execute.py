@@ -13,15 +13,18 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi.exceptions import RequestValidationError
 
+from mlpy.errors import ErrorKind
 from mlpy.server.deps import ExecutorDep, SettingsDep
+from mlpy.server.json_body import JSONRoute, non_json_numbers
 from mlpy.server.render import RETRY_AFTER, json_response, render_result, unavailable, unprocessable
 from mlpy.server.schemas import EXECUTE_EXAMPLES, ErrorDetail, ExecuteRequest, ExecuteResponse
 from mlpy.server.settings import Settings
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 
 @router.post(
@@ -49,6 +52,8 @@ async def execute(
     or context key is a 422, code or context over the size limits a 413, an overloaded
     executor a 503 with ``Retry-After``.
     """
+    if body.context is not None and (errors := non_json_numbers(body.context, ("body", "context"))):
+        raise RequestValidationError(errors)
     _check_sizes(body, settings)
     timeout = _timeout(body, settings)
     try:
@@ -58,7 +63,7 @@ async def execute(
     except RuntimeError:
         raise unavailable("the executor is shutting down") from None
     content = await render_result(result)
-    if result.error_type in ("Overloaded", "Cancelled"):  # full, or shutting down: try again
+    if result.kind in (ErrorKind.OVERLOADED, ErrorKind.CANCELLED):  # full, or shutting down: try again
         return json_response(content, 503, {"Retry-After": RETRY_AFTER})
     return json_response(content)
 

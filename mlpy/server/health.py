@@ -14,14 +14,16 @@ import time
 import anyio
 from fastapi import APIRouter, Request, Response
 
+from mlpy.errors import ErrorKind
 from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.result import MLResult
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.render import json_response
 from mlpy.server.schemas import ExecutorInfo, HealthResponse, ProbeResult, UnhealthyResponse
 
 __all__ = ["PROBE_SCRIPT", "PROBE_SLOW", "PROBE_TIMEOUT", "PROBE_VALUE", "router"]
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 #: the health check's script, its expected value, its timeout and when it counts as slow
 PROBE_SCRIPT = "result = 6 * 7;"
@@ -55,7 +57,7 @@ async def health(request: Request) -> Response:
         except RuntimeError as e:
             reason = str(e)
     info = _executor_info(executor)
-    if result is None or result.error_type in ("TimeoutError", "Overloaded", "Cancelled"):
+    if result is None or result.kind in (ErrorKind.TIMEOUT, ErrorKind.OVERLOADED, ErrorKind.CANCELLED):
         return json_response(_unhealthy(result.error if result and result.error else reason, info), 503)
     ok = result.success and result.value == PROBE_VALUE
     slow = time.perf_counter() - started > PROBE_SLOW

@@ -53,9 +53,11 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from mlpy.compiler.program import Program
-from mlpy.errors import MLError
+from mlpy.errors import ErrorKind
 from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.result import MLResult
+from mlpy.server.auth import ANONYMOUS
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.logs import RequestRecord, current_record
 
 __all__ = [
@@ -76,26 +78,17 @@ _JobDepth = Callable[[], int | Awaitable[int]]
 
 _REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 _RUN_BUCKETS = (0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-#: outcomes that are not an `MLError` type
-_EXECUTOR_OUTCOMES = frozenset({"Overloaded", "Cancelled"})
-
-
-def _error_types() -> frozenset[str]:
-    found: set[str] = set()
-    stack: list[type[MLError]] = [MLError]
-    while stack:
-        cls = stack.pop()
-        found.add(cls.type_name)
-        stack.extend(cls.__subclasses__())
-    return frozenset(found)
+#: outcomes of calls that never ran
+_NOT_RUN = frozenset({ErrorKind.OVERLOADED.value, ErrorKind.CANCELLED.value})
+_KINDS = frozenset(kind.value for kind in ErrorKind)
 
 
 def outcome_of(result: MLResult) -> str:
-    """The ``outcome`` label of a run: ``success``, a known error type, or ``Thrown``."""
+    """The ``outcome`` label of a run: ``success``, an `ErrorKind` value, or ``Thrown``."""
     if result.success:
         return "success"
-    kind = result.error_type or "Error"
-    return kind if kind in _EXECUTOR_OUTCOMES or kind in _error_types() else "Thrown"
+    kind = result.error_type or ErrorKind.ERROR.value
+    return kind if kind in _KINDS else "Thrown"
 
 
 def code_sha256(code: str | bytes | Program) -> str | None:
@@ -163,7 +156,7 @@ class Metrics:
         """Count one script run; its outcome label."""
         outcome = outcome_of(result)
         self.runs.labels(outcome).inc()
-        if outcome not in _EXECUTOR_OUTCOMES:
+        if outcome not in _NOT_RUN:
             self.run_seconds.labels(outcome).observe(result.execution_time)
         return outcome
 
@@ -236,7 +229,9 @@ class _Snapshot(Collector):
 class ObservedExecutor(AsyncMLExecutor):
     """An `AsyncMLExecutor` whose runs for requests are counted and noted on the request's record.
 
-    A run made outside a request (the app's warm-up at start) is not counted.
+    A run made outside a request (the app's warm-up at start) is not counted. A run for a
+    caller with an API key is compiled and cached in the key's own partition (docs/security.md:
+    cache timing cannot tell one caller about another's scripts).
     """
 
     def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
@@ -249,6 +244,8 @@ class ObservedExecutor(AsyncMLExecutor):
         if record is None:
             return await super().execute(code, *args, **kwargs)
         record.code_sha256 = code_sha256(code)
+        if record.key is not None and record.key != ANONYMOUS.name:
+            kwargs.setdefault("partition", record.key)  # one caller's cache hits are its own
         try:
             result = await super().execute(code, *args, **kwargs)
         finally:
@@ -258,7 +255,7 @@ class ObservedExecutor(AsyncMLExecutor):
         return result
 
 
-router = APIRouter()
+router = APIRouter(route_class=JSONRoute)
 
 
 _EXAMPLE = """\

@@ -48,6 +48,7 @@ from mlpy.server.auth import ANONYMOUS, Principal
 from mlpy.server.logs import current_record
 
 __all__ = [
+    "RATE_LIMIT_HEADERS",
     "RATE_LIMIT_RESPONSES",
     "LimitError",
     "RateLimiter",
@@ -55,6 +56,8 @@ __all__ = [
     "parse_storage",
 ]
 
+#: the headers every rate-limited answer carries (browsers may read them: CORS exposes them)
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 #: key prefix of everything mlpy stores in the limit storage
 PREFIX = "mlpy"
 #: seconds a run's lease outlives its timeout (a dead worker's slot comes back after this)
@@ -285,12 +288,8 @@ def _per(item: limits.RateLimitItem) -> str:
 
 def _headers(window: _Window, rates: Sequence[limits.RateLimitItem]) -> list[tuple[str, str]]:
     policy = ", ".join(f"{r.amount};w={r.get_expiry()}" for r in rates)
-    return [
-        ("RateLimit-Limit", str(window.item.amount)),
-        ("RateLimit-Remaining", str(window.remaining)),
-        ("RateLimit-Reset", str(window.reset)),
-        ("RateLimit-Policy", policy),
-    ]
+    values = (str(window.item.amount), str(window.remaining), str(window.reset), policy)
+    return list(zip(RATE_LIMIT_HEADERS, values, strict=True))
 
 
 def install(app: FastAPI) -> None:

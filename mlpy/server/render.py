@@ -15,11 +15,11 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import anyio
 import anyio.to_thread
-from fastapi import HTTPException, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from mlpy.runtime.result import MLResult
@@ -30,18 +30,36 @@ __all__ = [
     "RETRY_AFTER",
     "NotJSON",
     "encode",
+    "error_response",
     "json_response",
     "render_result",
     "unavailable",
     "unprocessable",
+    "validation_failed",
 ]
 
 #: seconds a client should wait before retrying a 503
 RETRY_AFTER = "1"
 
+#: how deep `validation_failed` copies an echoed input; deeper parts become "..."
+_ECHO_DEPTH = 32
+
+
+def error_response(description: str, example: str) -> dict[str, Any]:
+    """The OpenAPI entry of a ``{"detail": ...}`` error, with an example of its own."""
+    return {
+        "model": ErrorDetail,
+        "description": description,
+        "content": {"application/json": {"example": {"detail": example}}},
+    }
+
+
 #: the OpenAPI entry of a route's 503 with a ``{"detail": ...}`` body
 OVERLOADED: dict[int | str, dict[str, Any]] = {
-    503: {"model": ErrorDetail, "description": "Overloaded: retry after `Retry-After` seconds."},
+    503: error_response(
+        "Overloaded or not running: retry after `Retry-After` seconds.",
+        "the server is busy (Overloaded: 100 calls are waiting for a thread); try again",
+    ),
 }
 
 
@@ -63,6 +81,40 @@ def unprocessable(
     if ctx is not None:
         error["ctx"] = ctx
     return RequestValidationError([error])
+
+
+async def validation_failed(request: Request, exc: Exception) -> Response:
+    """The app's 422 handler: FastAPI's body, with every echoed ``input`` and ``ctx`` made
+    JSON (FastAPI's own handler fails with a 500 on an input of NaN or Infinity)."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {key: _echo(value, _ECHO_DEPTH) if key in ("input", "ctx") else value for key, value in error.items()}
+        for error in exc.errors()
+    ]
+    return json_response(encode({"detail": errors}), 422)
+
+
+def _echo(value: Any, depth: int) -> Any:
+    """``value`` as JSON can carry it: non-finite floats and over-long integers as text,
+    anything else that is not JSON as its ``str``; cut at ``depth`` levels."""
+    if isinstance(value, str):
+        return _clean(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        limit = sys.get_int_max_str_digits()
+        return value if not limit or value.bit_length() < 3 * limit else "an integer too long to print"
+    if depth <= 0:
+        return "..."
+    if isinstance(value, dict):
+        return {_clean(str(k)): _echo(v, depth - 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_echo(v, depth - 1) for v in value]
+    return str(value)
 
 
 def unavailable(message: str) -> HTTPException:
@@ -98,6 +150,10 @@ async def render_result(result: MLResult) -> bytes:
     return _render_payload(payload)
 
 
+@overload
+def _clean(text: str) -> str: ...
+@overload
+def _clean(text: None) -> None: ...
 def _clean(text: str | None) -> str | None:
     """``text`` with lone surrogates (not valid Unicode, not encodable) replaced by U+FFFD."""
     if text is None:

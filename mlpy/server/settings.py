@@ -15,6 +15,7 @@ raises `SettingsError` with one line per bad variable, naming it::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ ENV_PREFIX = "MLPY_"
 _BODY_OVERHEAD = 64 * 1024
 #: fields whose value an error message never repeats (a key pasted by mistake, a password)
 _SECRET = frozenset({"api_keys", "api_keys_file", "rate_limit_storage"})
+#: a browser origin as CORS compares it: scheme, host, optional port, nothing else
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:,]+(?::\d{1,5})?", re.IGNORECASE)
 #: a JSON string may spell one byte of text with up to six bytes (``\u0001``)
 _ESCAPE_FACTOR = 6
 
@@ -79,6 +82,32 @@ class Settings(BaseModel):
         ge=0,
         description="Calls that may wait for a free thread; beyond that a request gets 503.",
     )
+
+    cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Origins (scheme://host[:port]) whose pages may call the API from a browser, comma "
+            "separated; * for any. None by default: no CORS headers at all."
+        ),
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host or scheme://host:port "
+                    "(no path, no trailing slash), or * for any"
+                )
+        return origins
 
     api_keys: str = Field(
         default="",

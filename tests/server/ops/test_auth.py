@@ -233,3 +233,30 @@ def test_openapi_declares_the_security_schemes(keys: Keys) -> None:
         for status in ("401", "403", "429"):
             schema = operation["responses"][status]["content"]["application/json"]["schema"]
             assert "$ref" in schema, (path, status)
+
+
+async def test_each_key_runs_in_its_own_cache_partition(keys: Keys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller with a key gets its own program-cache partition (docs/security.md); anonymous
+    callers share the default one."""
+    from mlpy.executor import AsyncMLExecutor
+
+    seen: list[str | None] = []
+    real = AsyncMLExecutor.execute
+
+    async def spy(self: AsyncMLExecutor, *args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("partition"))
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncMLExecutor, "execute", spy)
+    async with open_app(api_keys=keys.config) as client:
+        seen.clear()
+        await client.post("/execute", json={"code": "result = 1;"}, headers={"X-API-Key": keys.execute})
+        await client.get(
+            "/calculate?operation=add&a=1&b=2", headers={"Authorization": f"Bearer {keys.execute}"}
+        )
+    keyed = list(seen)
+    async with open_app() as client:
+        seen.clear()  # after the app's warm-up run
+        await client.post("/execute", json={"code": "result = 1;"})
+    assert keyed == ["execute", "execute"]
+    assert seen == [None]
