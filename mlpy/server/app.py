@@ -1,7 +1,7 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
-and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, anyio, fastapi, starlette, `mlpy` and
+`mlpy.server.*`.
 
 This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
 ``router`` (listed in `ROUTERS` with the `Scope` a caller's key needs for it), dependencies are
@@ -22,6 +22,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Depends as DependsParam
@@ -168,14 +169,16 @@ def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
             metrics=observed,
         )
         observed.watch_executor(executor)
-        async with executor:
+        async with executor, anyio.create_task_group() as background:
             # Compile one script now: the parser is built on first use (about half a second),
             # and that wait belongs to the start, not to the first request.
             await executor.execute(health.PROBE_SCRIPT)
             application.state.executor = executor
+            background.start_soon(observed.sample_forever)
             try:
                 yield
             finally:
+                background.cancel_scope.cancel()
                 application.state.executor = None
                 await application.state.limiter.aclose()
 

@@ -10,11 +10,13 @@ metric                                     labels                 what
 ``mlpy_http_request_duration_seconds``     route, method          time to answer (histogram)
 ``mlpy_script_runs_total``                 outcome                runs made for requests (below)
 ``mlpy_script_execution_seconds``          outcome                a run's execution time (histogram)
-``mlpy_executor_busy_workers``             (none)                 calls running in executor threads
-``mlpy_executor_queued_calls``             (none)                 calls waiting for a thread
+``mlpy_executor_busy_workers``             (none)                 calls running in executor threads (*)
+``mlpy_executor_queued_calls``             (none)                 calls waiting for a thread (*)
 ``mlpy_jobs``                              status                 jobs by status (`Metrics.watch_jobs`)
 ``mlpy_jobs_queue_depth``                  (none)                 jobs waiting to start
 =========================================  =====================  =================================
+
+(*) sampled every `SAMPLE_INTERVAL` seconds, at the end of each run and at each scrape.
 
 ``route`` is the route template (``<unmatched>`` for a 404), so labels stay few whatever
 callers send. ``outcome`` is ``success``, an error type mlpy itself raises (``SyntaxError``,
@@ -39,6 +41,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request, Response
 from prometheus_client import (
     CONTENT_TYPE_PLAIN_0_0_4,
@@ -62,6 +65,7 @@ from mlpy.server.logs import RequestRecord, current_record
 
 __all__ = [
     "MULTIPROC_ENV",
+    "SAMPLE_INTERVAL",
     "JobCounts",
     "Metrics",
     "ObservedExecutor",
@@ -72,6 +76,8 @@ __all__ = [
 
 #: the environment variable that switches prometheus-client to multiprocess mode
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+#: seconds between samples of the executor gauges (besides one at each run's end and scrape)
+SAMPLE_INTERVAL = 1.0
 #: a callable giving jobs by status (plain or async); read at each scrape
 JobCounts = Callable[[], Mapping[str, int] | Awaitable[Mapping[str, int]]]
 _JobDepth = Callable[[], int | Awaitable[int]]
@@ -170,6 +176,13 @@ class Metrics:
         stats = self._executor.stats() if self._executor is not None else {"busy": 0, "queued": 0}
         self.busy.set(stats["busy"])
         self.queued.set(stats["queued"])
+
+    async def sample_forever(self, interval: float = SAMPLE_INTERVAL) -> None:
+        """Sample the executor gauges every ``interval`` seconds until cancelled (the lifespan
+        runs it): in multiprocess mode a scrape reads other workers' gauges as last sampled."""
+        while True:
+            self.sample_executor()
+            await anyio.sleep(interval)
 
     def watch_jobs(self, counts: JobCounts, queue_depth: _JobDepth | None = None) -> None:
         """Report jobs: ``counts()`` gives jobs by status, ``queue_depth()`` those waiting.

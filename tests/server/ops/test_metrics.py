@@ -3,6 +3,8 @@ gunicorn with two workers in test_gunicorn_ops.py)."""
 
 from __future__ import annotations
 
+import functools
+
 import anyio
 import httpx
 import pytest
@@ -141,3 +143,21 @@ def test_outcomes_are_bounded() -> None:
     for known in ("SyntaxError", "SecurityError", "TimeoutError", "LimitError", "Overloaded", "Cancelled"):
         assert outcome_of(MLResult(success=False, error="x", error_type=known)) == known
     assert outcome_of(MLResult(success=True, value=1)) == "success"
+
+
+async def test_the_executor_gauges_are_sampled_without_a_scrape() -> None:
+    """Under gunicorn a scrape reads the other workers' gauges as they last sampled them: the
+    lifespan samples every SAMPLE_INTERVAL seconds, so a long run shows as busy meanwhile."""
+    from mlpy.server import Settings, create_app
+    from mlpy.server.metrics import SAMPLE_INTERVAL
+    from tests.server.conftest import running
+
+    app = create_app(Settings(workers=1))
+    registry = app.state.metrics.registry
+    async with running(app) as client, anyio.create_task_group() as tg:
+        tg.start_soon(
+            functools.partial(client.post, "/execute", json={"code": "while (true) {}", "timeout": 3.0})
+        )
+        await anyio.sleep(SAMPLE_INTERVAL * 2)
+        assert registry.get_sample_value("mlpy_executor_busy_workers") == 1
+    assert registry.get_sample_value("mlpy_executor_busy_workers") == 0  # sampled at the run's end
