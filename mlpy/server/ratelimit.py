@@ -20,8 +20,9 @@ shared too: each run holds a lease in a sorted set for at most its timeout plus 
 worker that dies mid-run gives its slots back when the leases expire.
 
 If the storage cannot be reached, requests are refused with 503 (fail closed: the limits are
-part of the protection of a service that runs other people's code). Cost per request: one
-storage round trip for the window (plus two for a run's slot with Redis).
+part of the protection of a service that runs other people's code); a storage that hangs is
+given `STORAGE_TIMEOUT` seconds per operation. Cost per request: two storage round trips per
+limit (count, then read the window for the headers), plus two for a run's slot with Redis.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ __all__ = [
 
 #: the headers every rate-limited answer carries (browsers may read them: CORS exposes them)
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
+#: seconds a storage operation may take (a Redis that hangs is then a 503, not a stuck request)
+STORAGE_TIMEOUT = 1.0
 #: key prefix of everything mlpy stores in the limit storage
 PREFIX = "mlpy"
 #: seconds a run's lease outlives its timeout (a dead worker's slot comes back after this)
@@ -116,6 +119,8 @@ class _Refused(Exception):
 
 
 class _Slots(Protocol):
+    cap: int
+
     async def acquire(self, caller: str, lease: float) -> str | None: ...
     async def release(self, caller: str, token: str) -> None: ...
 
@@ -154,7 +159,9 @@ class _RedisSlots:
 
     def __init__(self, cap: int, url: str) -> None:
         self.cap = cap
-        self.redis: Redis = Redis.from_url(url)
+        self.redis: Redis = Redis.from_url(
+            url, socket_timeout=STORAGE_TIMEOUT, socket_connect_timeout=STORAGE_TIMEOUT
+        )
         self.script = self.redis.register_script(_ACQUIRE)
 
     async def acquire(self, caller: str, lease: float) -> str | None:
@@ -229,8 +236,8 @@ class RateLimiter:
         except (RedisError, OSError):
             raise _Refused(503, "the rate limit storage is unreachable; try again later", 1) from None
         if token is None:
-            cap = getattr(self.slots, "cap", 0)
-            raise _Refused(429, f"this caller already has {cap} runs in progress (the most at once)", 1)
+            message = f"this caller already has {self.slots.cap} runs in progress (the most at once)"
+            raise _Refused(429, message, 1)
         try:
             yield
         finally:
@@ -267,7 +274,11 @@ def _storage(uri: str) -> limits.aio.storage.Storage:
     if uri.startswith("memory"):
         return limits.aio.storage.MemoryStorage()
     store = limits.storage.storage_from_string(
-        parse_storage(uri), implementation="redispy", wrap_exceptions=True
+        parse_storage(uri),
+        implementation="redispy",
+        wrap_exceptions=True,
+        socket_timeout=STORAGE_TIMEOUT,
+        socket_connect_timeout=STORAGE_TIMEOUT,
     )
     assert isinstance(store, limits.aio.storage.Storage)
     return store

@@ -184,3 +184,23 @@ def test_bad_limit_settings_are_named(env: dict[str, str], message: str) -> None
     with pytest.raises(SettingsError, match=message) as caught:
         Settings.from_env(env)
     assert "secret" not in str(caught.value)
+
+
+async def test_a_hanging_redis_is_503_within_the_storage_timeout() -> None:
+    """A server that accepts connections and never answers: each operation gives up after
+    STORAGE_TIMEOUT seconds, so the request is a 503 in bounded time, not stuck."""
+    import socket
+    import time
+
+    from mlpy.server.ratelimit import STORAGE_TIMEOUT
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes handshakes; nothing ever reads or replies
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        async with open_app(rate_limit="4/minute", rate_limit_storage=url) as client:
+            started = time.monotonic()
+            reply = await client.post("/execute", json=EXECUTE)
+            elapsed = time.monotonic() - started
+    assert reply.status_code == 503, reply.text
+    assert elapsed < 10 * STORAGE_TIMEOUT, elapsed
