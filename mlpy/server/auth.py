@@ -284,7 +284,7 @@ def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
         if not ring:
             principal = ANONYMOUS
         else:
-            key = api_key if api_key is not None else bearer.credentials if bearer is not None else None
+            key = api_key or (bearer.credentials if bearer is not None else None)
             principal = _identify(ring, key, scope)
         request.state.principal = principal  # also for a 403: the log names who was refused
         record = current_record()

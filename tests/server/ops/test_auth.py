@@ -93,6 +93,15 @@ async def test_right_key_is_served(keyed: httpx.AsyncClient, keys: Keys, route: 
         assert (await _call(keyed, route, bearer)).status_code == 200
 
 
+async def test_an_empty_x_api_key_falls_back_to_the_bearer(keyed: httpx.AsyncClient, keys: Keys) -> None:
+    headers = {"X-API-Key": "", "Authorization": f"Bearer {keys.execute}"}
+    assert (await keyed.post("/execute", json={"code": "result = 1;"}, headers=headers)).status_code == 200
+    basic = {"Authorization": "Basic dXNlcjpwYXNz"}  # not a bearer token: no key at all
+    assert (await keyed.post("/execute", json={"code": "result = 1;"}, headers=basic)).json()[
+        "reason"
+    ] == "missing_key"
+
+
 async def test_admin_is_not_execute(keyed: httpx.AsyncClient, keys: Keys) -> None:
     """Scopes are not a ladder: each route needs its own scope."""
     reply = await keyed.post("/execute", json={"code": "result = 1;"}, headers={"X-API-Key": keys.admin})
