@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from mlpy import __version__
-from mlpy.api import check, run, transpile
+from mlpy.api import diagnostics, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
+from mlpy.language.diagnostics import Diagnostic, Severity
 from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
 
@@ -66,9 +67,10 @@ def _context(arg: str | None) -> dict[str, Any] | None:
     return value
 
 
-def _show(error: MLError, name: str, source: str) -> str:
+def _show(error: MLError | Diagnostic, name: str, source: str) -> str:
     where = f"{name}:{error.line}:{error.column}: " if error.line else f"{name}: "
-    text = f"{where}{error.error_type}: {error.message}"
+    kind = error.kind if isinstance(error, Diagnostic) else error.error_type
+    text = f"{where}{kind}: {error.message}"
     if error.line and error.column:
         caret = snippet(source, error.line, error.column)
         if caret:
@@ -120,13 +122,15 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     code = _read(args.file)
-    errors = check(code, strict_security=args.strict)
+    found = diagnostics(code, strict_security=args.strict)
     text = code.decode("utf-8", "replace")
-    for err in errors:
-        print(_show(err, args.file, text), file=sys.stderr)
+    for item in found:
+        print(_show(item, args.file, text), file=sys.stderr)
+    errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         return 1
-    print(f"{args.file}: ok")
+    warned = len(found)
+    print(f"{args.file}: ok" + (f" ({warned} warning{'s' * (warned > 1)})" if warned else ""))
     return 0
 
 
@@ -159,12 +163,37 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("file", help="the .ml file, or - for standard input")
         c.add_argument("--strict", action="store_true", help="strict security mode (§9)")
         c.set_defaults(fn=fn)
-    s = sub.add_parser("serve", help="run the HTTP service")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1)
-    s.add_argument("--strict", action="store_true")
-    s.add_argument("--insecure", action="store_true", help="serve a non-loopback address without API keys")
+    s = sub.add_parser(
+        "serve",
+        help="run the HTTP service",
+        description="Serve the HTTP API (POST /execute, GET /calculate, GET /health, /docs) with uvicorn.",
+        epilog="Other settings are MLPY_* environment variables (MLPY_WORKERS threads per process, "
+        "MLPY_DEFAULT_TIMEOUT, MLPY_MAX_TIMEOUT, MLPY_MAX_CODE_BYTES, MLPY_MAX_CONTEXT_BYTES, "
+        "MLPY_MAX_QUEUE, MLPY_CORS_ORIGINS): see docs/http.md; keys, limits, metrics and logs: "
+        "docs/operations.md. A bad one stops the start, named.",
+    )
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="TCP port, 0 to 65535 (default 8000)")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each runs its own executor of MLPY_WORKERS threads",
+    )
+    s.add_argument(
+        "--strict",
+        action="store_true",
+        help="strict security mode (LANGUAGE.md §9) for every script; sets MLPY_STRICT",
+    )
+    s.add_argument(
+        "--insecure",
+        action="store_true",
+        help="serve an address that is not loopback with no API keys configured (refused otherwise)",
+    )
     s.set_defaults(fn=_cmd_serve)
     return p
 

@@ -7,7 +7,7 @@ This module only assembles the app (STYLE.md §1.6): each resource has its own m
 ``router`` (listed in `ROUTERS` with the `Scope` a caller's key needs for it), dependencies are
 in `mlpy.server.deps`, response rendering in `mlpy.server.render`. Adding a resource is one
 line in `ROUTERS`; adding a middleware is one line in `_add_middleware`. The operations parts
-(docs/operations.md) are `mlpy.server.auth` (keys), `.ratelimit`, `.metrics` and `.logs`.
+(docs/operations.md) are `mlpy.server.keys` and `.auth`, `.ratelimit`, `.metrics` and `.logs`.
 
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker
 mlpy.server.app:app`` load. It is made on first access (PEP 562 module ``__getattr__``), from
@@ -29,9 +29,10 @@ from fastapi.params import Depends as DependsParam
 from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
-from mlpy.server import auth, calculate, docs, execute, health, index, metrics, ratelimit
-from mlpy.server.auth import Scope, load_keys, require
-from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server import auth, calculate, contract, docs, execute, health, index, metrics, ratelimit
+from mlpy.server.auth import require
+from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
+from mlpy.server.keys import Scope, load_keys
 from mlpy.server.logs import REQUEST_ID_HEADER, RequestLog, configure_logging
 from mlpy.server.metrics import Metrics, ObservedExecutor
 from mlpy.server.ratelimit import RATE_LIMIT_HEADERS, RateLimiter, parse_rate_limit
@@ -77,8 +78,8 @@ values become its top-level variables.
 * `GET /calculate` runs a small ML script for one arithmetic operation.
 * `GET /health` runs a probe script and reports the executor's load.
 
-Errors: 400 bad calculation, 413 code or context too large, 422 invalid request,
-503 overloaded (with `Retry-After`).
+Errors: 400 bad calculation, 413 code or context too large, 422 invalid request (naming the
+field; NaN, Infinity and numbers out of range included), 503 overloaded (with `Retry-After`).
 """
 
 app: FastAPI  # made by `__getattr__` on first access
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     application.state.settings = config
+    contract.install(application, config)
     application.state.executor = None
     application.state.keys = load_keys(config.api_keys, config.api_keys_file)
     application.state.metrics = Metrics()
@@ -127,22 +129,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include(application: FastAPI, mount: Mount, config: Settings, limiter: RateLimiter) -> None:
-    """Include ``mount``'s router, guarded by its scope, the rate limit and the run cap."""
+    """Include ``mount``'s router, guarded by its scope, the rate limit and the run cap.
+
+    The OpenAPI document says what this configuration does: the security schemes and the
+    401/403 answers only when keys are configured, the 429 only when a limit is set.
+    """
     if mount.scope is None or (mount.open_when is not None and getattr(config, mount.open_when)):
-        application.include_router(mount.router)
+        application.include_router(mount.router, responses=TOO_LARGE)  # BodyLimit answers any route
         return
-    dependencies: list[DependsParam] = [Depends(require(mount.scope)), Depends(limiter.check)]
+    keyed = bool(application.state.keys)
+    dependencies: list[DependsParam] = [Depends(require(mount.scope) if keyed else auth.anonymous)]
+    dependencies.append(Depends(limiter.check))
     if mount.runs:
         dependencies.append(Depends(limiter.run_slot))
-    responses = {**auth.AUTH_RESPONSES, **ratelimit.RATE_LIMIT_RESPONSES}
+    responses = {
+        **TOO_LARGE,
+        **(auth.AUTH_RESPONSES if keyed else {}),
+        **(ratelimit.RATE_LIMIT_RESPONSES if limiter.active else {}),
+    }
     application.include_router(mount.router, dependencies=dependencies, responses=responses)
 
 
 def _add_middleware(application: FastAPI, config: Settings) -> None:
     """The app's middleware, one line each; each one added wraps those added before it
-    (so CORS answers preflights and marks every answer, a 413 included, and the request log,
-    last, sees every request and its final status)."""
+    (so CORS, last, answers preflights and marks every answer, a 413 included)."""
     application.add_middleware(BodyLimit, settings=config)
+    # new middleware (API keys, metrics) goes here, one line each: CORS must stay outermost
+    application.add_middleware(RequestLog, on_done=[application.state.metrics.observe_request])
     if config.cors_origins:
         application.add_middleware(
             CORSMiddleware,
@@ -152,7 +165,6 @@ def _add_middleware(application: FastAPI, config: Settings) -> None:
             expose_headers=["Retry-After", REQUEST_ID_HEADER, *RATE_LIMIT_HEADERS],
             max_age=600,
         )
-    application.add_middleware(RequestLog, on_done=[application.state.metrics.observe_request])
 
 
 def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -59,7 +59,6 @@ from mlpy.compiler.program import Program
 from mlpy.errors import ErrorKind
 from mlpy.executor import AsyncMLExecutor
 from mlpy.runtime.result import MLResult
-from mlpy.server.auth import ANONYMOUS
 from mlpy.server.json_body import JSONRoute
 from mlpy.server.logs import RequestRecord, current_record
 
@@ -242,9 +241,7 @@ class _Snapshot(Collector):
 class ObservedExecutor(AsyncMLExecutor):
     """An `AsyncMLExecutor` whose runs for requests are counted and noted on the request's record.
 
-    A run made outside a request (the app's warm-up at start) is not counted. A run for a
-    caller with an API key is compiled and cached in the key's own partition (docs/security.md:
-    cache timing cannot tell one caller about another's scripts).
+    A run made outside a request (the app's warm-up at start) is not counted.
     """
 
     def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
@@ -257,8 +254,6 @@ class ObservedExecutor(AsyncMLExecutor):
         if record is None:
             return await super().execute(code, *args, **kwargs)
         record.code_sha256 = code_sha256(code)
-        if record.key is not None and record.key != ANONYMOUS.name:
-            kwargs.setdefault("partition", record.key)  # one caller's cache hits are its own
         try:
             result = await super().execute(code, *args, **kwargs)
         finally:

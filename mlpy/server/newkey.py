@@ -1,7 +1,7 @@
 """``python -m mlpy.server.newkey NAME SCOPE[,SCOPE...]``: make an API key and its entry.
 
-Layer 6 (server): imports the standard library and `mlpy.server.auth` (which has the command,
-`mlpy.server.auth.main`; this module only runs it, since ``python -m mlpy.server.auth`` would
+Layer 6 (server): imports the standard library and `mlpy.server.keys` (which has the command,
+`mlpy.server.keys.main`; this module only runs it, since ``python -m mlpy.server.keys`` would
 run a module the package has already imported).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from mlpy.server.auth import main
+from mlpy.server.keys import main
 
 __all__ = ["main"]
 

@@ -41,17 +41,16 @@ import limits.aio.strategies
 import limits.storage
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from mlpy.server.auth import ANONYMOUS, Principal
+from mlpy.server.keys import ANONYMOUS, Principal
 from mlpy.server.logs import current_record
+from mlpy.server.schemas import ErrorDetail
 
 __all__ = [
     "RATE_LIMIT_HEADERS",
     "RATE_LIMIT_RESPONSES",
-    "LimitError",
     "RateLimiter",
     "parse_rate_limit",
     "parse_storage",
@@ -67,17 +66,17 @@ PREFIX = "mlpy"
 LEASE_MARGIN = 5.0
 
 
-class LimitError(BaseModel):
-    """A 429 (over a limit) or a 503 (the limit storage is unreachable)."""
-
-    detail: str
-
-
 #: the OpenAPI entries of the answers the limiter may give
 RATE_LIMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {
-        "model": LimitError,
-        "description": "Too many requests, or too many runs at once: retry after `Retry-After` seconds.",
+        "model": ErrorDetail,
+        "description": "Too many requests, or too many runs at once: retry after `Retry-After` seconds "
+        "(`RateLimit-*` headers: the caller's window).",
+        "content": {
+            "application/json": {
+                "example": {"detail": "rate limit exceeded: 600 requests per minute for this caller"}
+            }
+        },
     },
 }
 
@@ -201,6 +200,11 @@ class RateLimiter:
             redis = not storage.startswith("memory")
             self.slots = _RedisSlots(max_concurrent, storage) if redis else _LocalSlots(max_concurrent)
 
+    @property
+    def active(self) -> bool:
+        """Whether any limit is set (else `check` and `run_slot` never refuse)."""
+        return bool(self.rates) or self.slots is not None
+
     # -- the dependencies ---------------------------------------------------------------------
 
     async def check(self, request: Request) -> None:
@@ -304,7 +308,7 @@ def _headers(window: _Window, rates: Sequence[limits.RateLimitItem]) -> list[tup
 
 
 def install(app: FastAPI) -> None:
-    """Answer the limiter's refusals: 429 or 503, with ``Retry-After`` and a `LimitError` body."""
+    """Answer the limiter's refusals: 429 or 503, with ``Retry-After`` and an `ErrorDetail` body."""
 
     async def refused(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, _Refused)

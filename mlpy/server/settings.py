@@ -1,6 +1,6 @@
 """`Settings`: the HTTP service's configuration, read from ``MLPY_*`` environment variables.
 
-Layer 6 (server): imports the standard library, pydantic and `mlpy.server.auth`, `.logs`
+Layer 6 (server): imports the standard library, pydantic and `mlpy.server.keys`, `.logs`
 and `.ratelimit` (to check their settings at start).
 
 Every field has an environment variable named ``MLPY_`` plus the field name in capitals
@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mlpy.server.auth import KeyConfigError, load_keys
+from mlpy.server.keys import KeyConfigError, load_keys
 from mlpy.server.logs import LogFormat, LogLevel
 from mlpy.server.ratelimit import parse_rate_limit, parse_storage
 

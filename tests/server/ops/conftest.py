@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from mlpy.server import Settings, create_app
-from mlpy.server.auth import digest, new_key
+from mlpy.server.keys import digest, new_key
 from tests.server.conftest import running
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mlpy.server import Settings, create_app
-from mlpy.server.auth import KeyConfigError, KeyRing, Principal, Scope, digest, load_keys, main, parse_keys
+from mlpy.server.keys import KeyConfigError, KeyRing, Principal, Scope, digest, load_keys, main, parse_keys
 from tests.server.ops.conftest import Keys, log_lines, open_app
 
 pytestmark = pytest.mark.anyio
@@ -224,7 +224,7 @@ def test_new_key_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_openapi_declares_the_security_schemes(keys: Keys) -> None:
-    spec = create_app(Settings(api_keys=keys.config)).openapi()
+    spec = create_app(Settings(api_keys=keys.config, rate_limit="5/minute")).openapi()
     schemes = spec["components"]["securitySchemes"]
     assert schemes["APIKey"] == {
         "type": "apiKey",
@@ -237,11 +237,25 @@ def test_openapi_declares_the_security_schemes(keys: Keys) -> None:
         operation = spec["paths"][path][method.lower()]
         if scope is None:
             assert "security" not in operation, path
+            assert not {"401", "403", "429"} & set(operation["responses"]), path
             continue
         assert {"APIKey": []} in operation["security"] and {"Bearer": []} in operation["security"]
         for status in ("401", "403", "429"):
             schema = operation["responses"][status]["content"]["application/json"]["schema"]
             assert "$ref" in schema, (path, status)
+
+
+def test_openapi_of_an_open_service_asks_for_no_key() -> None:
+    """Without keys (or limits) nothing asks for a key or answers 401, 403 or 429: the
+    document says what this configuration does (schemathesis holds the server to it)."""
+    spec = create_app(Settings()).openapi()
+    assert "securitySchemes" not in spec.get("components", {})
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            assert "security" not in operation, path
+            assert not {"401", "403", "429"} & set(operation["responses"]), path
+    limited = create_app(Settings(max_concurrent_runs=2)).openapi()
+    assert "429" in limited["paths"]["/execute"]["post"]["responses"]
 
 
 async def test_each_key_runs_in_its_own_cache_partition(keys: Keys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,12 +274,12 @@ async def test_each_key_runs_in_its_own_cache_partition(keys: Keys, monkeypatch:
     async with open_app(api_keys=keys.config) as client:
         seen.clear()
         await client.post("/execute", json={"code": "result = 1;"}, headers={"X-API-Key": keys.execute})
-        await client.get(
-            "/calculate?operation=add&a=1&b=2", headers={"Authorization": f"Bearer {keys.execute}"}
+        await client.post(
+            "/execute", json={"code": "result = 1;"}, headers={"Authorization": f"Bearer {keys.admin}"}
         )
     keyed = list(seen)
     async with open_app() as client:
         seen.clear()  # after the app's warm-up run
         await client.post("/execute", json={"code": "result = 1;"})
-    assert keyed == ["execute", "execute"]
+    assert keyed == ["execute"]  # the admin key is refused (403) before anything runs
     assert seen == [None]

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from mlpy.server import Settings
-from mlpy.server.auth import digest
+from mlpy.server.keys import digest
 from mlpy.server.settings import SettingsError
 from tests.server.ops.conftest import Keys, open_app
 
