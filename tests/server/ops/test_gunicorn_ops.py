@@ -106,6 +106,8 @@ async def test_two_workers_share_the_limit_and_one_scrape_counts_both(gunicorn: 
         )
     lines = [line for line in _request_lines(gunicorn) if line["route"] == "/execute"]
     assert len(lines) == LIMIT + 2 * BATCH  # one log line per request, across both workers
+    assert {line["key"] for line in lines} == {"execute"}
+    assert keys.execute not in gunicorn.log.read_text("utf-8", "replace")  # the name, never the key
 
 
 def test_the_stale_metrics_file_was_removed(gunicorn: Server, metrics_dir: Path) -> None:

@@ -61,6 +61,8 @@ def test_the_recipe_works_as_written(tmp_path: Path) -> None:
             assert done.stdout == expected, done.stdout
             lines = [line for line in server.log.read_text().splitlines() if line.startswith('{"time"')]
             assert any('"key": "ci-bot"' in line and '"route": "/execute"' in line for line in lines)
+            key = (tmp_path / "ci-bot.txt").read_text().splitlines()[0]
+            assert key not in server.log.read_text()
     finally:
         store.flushdb()
         store.close()
