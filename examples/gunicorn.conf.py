@@ -22,9 +22,11 @@ from typing import Any
 
 #: prometheus-client reads this when a worker imports it, so it is set before any worker starts
 _MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
-_OWN_DIR = _MULTIPROC not in os.environ
-if _OWN_DIR:
+#: marks a directory this file made (gunicorn reads this file again on HUP: the mark survives)
+_OWNED = "MLPY_GUNICORN_METRICS_DIR_OWNED"
+if _MULTIPROC not in os.environ:
     os.environ[_MULTIPROC] = tempfile.mkdtemp(prefix="mlpy-metrics-")
+    os.environ[_OWNED] = "1"
 
 #: where to listen; put a reverse proxy in front for anything but localhost
 bind = "127.0.0.1:8000"
@@ -73,5 +75,5 @@ def child_exit(server: Any, worker: Any) -> None:
 
 def on_exit(server: Any) -> None:
     """Remove the metrics directory this file made (one you gave is left as it is)."""
-    if _OWN_DIR:
+    if os.environ.get(_OWNED) == "1":
         shutil.rmtree(os.environ[_MULTIPROC], ignore_errors=True)

@@ -113,3 +113,21 @@ async def test_two_workers_share_the_limit_and_one_scrape_counts_both(gunicorn: 
 def test_the_stale_metrics_file_was_removed(gunicorn: Server, metrics_dir: Path) -> None:
     assert not (metrics_dir / "counter_999999.db").exists()
     assert list(metrics_dir.glob("*.db"))
+
+
+def test_the_config_makes_and_removes_its_own_metrics_directory(tmp_path: Path) -> None:
+    """Without PROMETHEUS_MULTIPROC_DIR the config makes a directory (in TMPDIR), the workers
+    write there, and gunicorn removes it at exit."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "examples" / "gunicorn.conf.py"),
+        "--workers", "1", "--bind", f"127.0.0.1:{port}", "mlpy.server.app:app",
+    ]  # fmt: skip
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in CLEAN_ENV.items() if k != "PROMETHEUS_MULTIPROC_DIR"} | {"TMPDIR": str(temp)}
+    with serving(command, port, tmp_path / "server.log", env=env, clear_env=True) as server:
+        assert "mlpy_http_requests_total" in httpx.get(server.url + "/metrics").text
+        (made,) = temp.glob("mlpy-metrics-*")
+        assert list(made.glob("*.db"))
+    assert not made.exists()
