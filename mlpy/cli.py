@@ -6,7 +6,7 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE
     mlpy check FILE
-    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict]
+    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict] [--insecure]
 
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
 (shown as ``FILE:LINE:COLUMN: Type: message`` with the source line and a caret), 2 when mlpy
@@ -151,7 +151,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from mlpy.server.serve import serve  # the server extra is needed only here
 
-    return serve(host=args.host, port=args.port, workers=args.workers, strict=args.strict)
+    return serve(
+        host=args.host, port=args.port, workers=args.workers, strict=args.strict, insecure=args.insecure
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -181,7 +183,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve the HTTP API (POST /execute, GET /calculate, GET /health, /docs) with uvicorn.",
         epilog="Other settings are MLPY_* environment variables (MLPY_WORKERS threads per process, "
         "MLPY_DEFAULT_TIMEOUT, MLPY_MAX_TIMEOUT, MLPY_MAX_CODE_BYTES, MLPY_MAX_CONTEXT_BYTES, "
-        "MLPY_MAX_QUEUE, MLPY_CORS_ORIGINS): see docs/http.md. A bad one stops the start, named.",
+        "MLPY_MAX_QUEUE, MLPY_CORS_ORIGINS): see docs/http.md; keys, limits, metrics and logs: "
+        "docs/operations.md. A bad one stops the start, named.",
     )
     s.add_argument(
         "--host",
@@ -199,6 +202,11 @@ def _parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="strict security mode (LANGUAGE.md §9) for every script; sets MLPY_STRICT",
+    )
+    s.add_argument(
+        "--insecure",
+        action="store_true",
+        help="serve an address that is not loopback with no API keys configured (refused otherwise)",
     )
     s.set_defaults(fn=_cmd_serve)
     return p

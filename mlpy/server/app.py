@@ -1,12 +1,13 @@
 """`create_app`: the FastAPI application, with a lifespan that owns one `AsyncMLExecutor`.
 
-Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
-and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, anyio, fastapi, starlette, `mlpy` and
+`mlpy.server.*`.
 
 This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
-``router`` (listed in `ROUTERS`), dependencies are in `mlpy.server.deps`, response rendering
-in `mlpy.server.render`. Adding a resource is one line in `ROUTERS`; adding a middleware is
-one line in `_add_middleware`.
+``router`` (listed in `ROUTERS` with the `Scope` a caller's key needs for it), dependencies are
+in `mlpy.server.deps`, response rendering in `mlpy.server.render`. Adding a resource is one
+line in `ROUTERS`; adding a middleware is one line in `_add_middleware`. The operations parts
+(docs/operations.md) are `mlpy.server.keys` and `.auth`, `.ratelimit`, `.metrics` and `.logs`.
 
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker
 mlpy.server.app:app`` load. It is made on first access (PEP 562 module ``__getattr__``), from
@@ -18,28 +19,55 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+import anyio
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.params import Depends as DependsParam
 from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
-from mlpy.executor import AsyncMLExecutor
-from mlpy.server import calculate, contract, docs, execute, health, index
+from mlpy.server import auth, calculate, contract, docs, execute, health, index, metrics, ratelimit
+from mlpy.server.auth import require
 from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
+from mlpy.server.keys import Scope, load_keys
+from mlpy.server.logs import REQUEST_ID_HEADER, RequestLog, configure_logging
+from mlpy.server.metrics import Metrics, ObservedExecutor
+from mlpy.server.ratelimit import RATE_LIMIT_HEADERS, RateLimiter, parse_rate_limit
 from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
-__all__ = ["ROUTERS", "app", "create_app"]
+__all__ = ["ROUTERS", "Mount", "app", "create_app"]
 
-#: every resource's router, in the order its routes appear in /openapi.json and at ``GET /``
-ROUTERS: tuple[APIRouter, ...] = (
-    execute.router,
-    calculate.router,
-    health.router,
-    index.router,
-    docs.router,
+
+@dataclass(frozen=True)
+class Mount:
+    """A router and what its callers need.
+
+    ``scope``: the key scope every route of it needs (None: open to anyone). ``open_when``: a
+    boolean setting that, when true, opens it anyway (``health_open``). ``runs``: its routes run
+    scripts, so each request holds one of the caller's concurrent-run slots. Guarded routers
+    are also rate limited; open ones are not (load balancers probe /health).
+    """
+
+    router: APIRouter
+    scope: Scope | None
+    open_when: str | None = None
+    runs: bool = False
+
+
+#: every resource's router and its scope, in the order its routes appear in /openapi.json and
+#: at ``GET /``. Jobs: ``Mount(jobs.router, Scope.JOBS)``; processes: runs need EXECUTE
+#: (``runs=True``), registering and deleting ADMIN.
+ROUTERS: tuple[Mount, ...] = (
+    Mount(execute.router, Scope.EXECUTE, runs=True),
+    Mount(calculate.router, Scope.EXECUTE, runs=True),
+    Mount(health.router, Scope.ADMIN, open_when="health_open"),
+    Mount(metrics.router, Scope.ADMIN, open_when="metrics_open"),
+    Mount(index.router, None),
+    Mount(docs.router, None),
 )
 
 _DESCRIPTION = """\
@@ -79,13 +107,47 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.settings = config
     contract.install(application, config)
     application.state.executor = None
-    for router in ROUTERS:
-        application.include_router(router, responses=TOO_LARGE)  # BodyLimit answers any route
+    application.state.keys = load_keys(config.api_keys, config.api_keys_file)
+    application.state.metrics = Metrics()
+    limiter = RateLimiter(
+        parse_rate_limit(config.rate_limit),
+        config.rate_limit_storage,
+        config.max_concurrent_runs,
+        lease=config.max_timeout,
+    )
+    application.state.limiter = limiter
+    for mount in ROUTERS:
+        _include(application, mount, config, limiter)
     application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
     application.add_exception_handler(RequestValidationError, validation_failed)
+    auth.install(application)
+    ratelimit.install(application)
+    configure_logging(config.log_level, config.log_format)
     _add_middleware(application, config)
     return application
+
+
+def _include(application: FastAPI, mount: Mount, config: Settings, limiter: RateLimiter) -> None:
+    """Include ``mount``'s router, guarded by its scope, the rate limit and the run cap.
+
+    The OpenAPI document says what this configuration does: the security schemes and the
+    401/403 answers only when keys are configured, the 429 only when a limit is set.
+    """
+    if mount.scope is None or (mount.open_when is not None and getattr(config, mount.open_when)):
+        application.include_router(mount.router, responses=TOO_LARGE)  # BodyLimit answers any route
+        return
+    keyed = bool(application.state.keys)
+    dependencies: list[DependsParam] = [Depends(require(mount.scope) if keyed else auth.anonymous)]
+    dependencies.append(Depends(limiter.check))
+    if mount.runs:
+        dependencies.append(Depends(limiter.run_slot))
+    responses = {
+        **TOO_LARGE,
+        **(auth.AUTH_RESPONSES if keyed else {}),
+        **(ratelimit.RATE_LIMIT_RESPONSES if limiter.active else {}),
+    }
+    application.include_router(mount.router, dependencies=dependencies, responses=responses)
 
 
 def _add_middleware(application: FastAPI, config: Settings) -> None:
@@ -93,13 +155,14 @@ def _add_middleware(application: FastAPI, config: Settings) -> None:
     (so CORS, last, answers preflights and marks every answer, a 413 included)."""
     application.add_middleware(BodyLimit, settings=config)
     # new middleware (API keys, metrics) goes here, one line each: CORS must stay outermost
+    application.add_middleware(RequestLog, on_done=[application.state.metrics.observe_request])
     if config.cors_origins:
         application.add_middleware(
             CORSMiddleware,
             allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
-            expose_headers=["Retry-After"],
+            expose_headers=["Retry-After", REQUEST_ID_HEADER, *RATE_LIMIT_HEADERS],
             max_age=600,
         )
 
@@ -109,21 +172,27 @@ def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
-        executor = AsyncMLExecutor(
+        observed: Metrics = application.state.metrics
+        executor = ObservedExecutor(
             max_workers=config.workers,
             strict_security=config.strict,
             default_timeout=config.default_timeout,
             max_queue=config.max_queue,
+            metrics=observed,
         )
-        async with executor:
+        observed.watch_executor(executor)
+        async with executor, anyio.create_task_group() as background:
             # Compile one script now: the parser is built on first use (about half a second),
             # and that wait belongs to the start, not to the first request.
             await executor.execute(health.PROBE_SCRIPT)
             application.state.executor = executor
+            background.start_soon(observed.sample_forever)
             try:
                 yield
             finally:
+                background.cancel_scope.cancel()
                 application.state.executor = None
+                await application.state.limiter.aclose()
 
     return lifespan
 

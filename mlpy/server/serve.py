@@ -5,6 +5,7 @@ Layer 6 (server): imports the standard library, uvicorn and `mlpy.server.*`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 
@@ -19,8 +20,14 @@ __all__ = ["APP", "serve"]
 APP = "mlpy.server.app:app"
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, strict: bool = False) -> int:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, workers: int = 1, strict: bool = False, insecure: bool = False
+) -> int:
     """Serve the API on ``host:port`` until interrupted; the exit status (2: bad settings).
+
+    On an address that is not loopback, it refuses to start without API keys
+    (``MLPY_API_KEYS`` or ``MLPY_API_KEYS_FILE``) unless ``insecure``: an open service there
+    would run anyone's code.
 
     ``workers`` is the number of processes (each with ``MLPY_WORKERS`` executor threads);
     with more than one, uvicorn starts them from the import string `APP`, and they read the
@@ -36,11 +43,27 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, strict: b
         settings = Settings.from_env()
     except SettingsError as e:
         return _fail(str(e))
+    if not insecure and not _is_loopback(host) and not (settings.api_keys or settings.api_keys_file):
+        return _fail(
+            f"{host} is not a loopback address and no API keys are configured: anyone who can "
+            "reach it could run code. Set MLPY_API_KEYS or MLPY_API_KEYS_FILE (docs/operations.md), "
+            "or pass --insecure to serve it open anyway"
+        )
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port)
     else:
         uvicorn.run(APP, host=host, port=port, workers=workers)
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP (127.0.0.0/8, ::1); a name or 0.0.0.0 is not."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _fail(message: str) -> int:

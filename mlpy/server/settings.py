@@ -1,6 +1,7 @@
 """`Settings`: the HTTP service's configuration, read from ``MLPY_*`` environment variables.
 
-Layer 6 (server): imports the standard library and pydantic.
+Layer 6 (server): imports the standard library, pydantic and `mlpy.server.keys`, `.logs`
+and `.ratelimit` (to check their settings at start).
 
 Every field has an environment variable named ``MLPY_`` plus the field name in capitals
 (``workers`` is ``MLPY_WORKERS``). `Settings.from_env` reads and checks them all at once and
@@ -20,6 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mlpy.server.keys import KeyConfigError, load_keys
+from mlpy.server.logs import LogFormat, LogLevel
+from mlpy.server.ratelimit import parse_rate_limit, parse_storage
+
 __all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
 
 #: prefix of every environment variable the service reads
@@ -27,6 +32,8 @@ ENV_PREFIX = "MLPY_"
 
 #: room in a request body for everything but the code and the context (keys, timeout, spacing)
 _BODY_OVERHEAD = 64 * 1024
+#: fields whose value an error message never repeats (a key pasted by mistake, a password)
+_SECRET = frozenset({"api_keys", "api_keys_file", "rate_limit_storage"})
 #: a browser origin as CORS compares it: scheme, host, optional port, nothing else
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:,]+(?::\d{1,5})?", re.IGNORECASE)
 #: a JSON string may spell one byte of text with up to six bytes (``\u0001``)
@@ -102,6 +109,49 @@ class Settings(BaseModel):
                 )
         return origins
 
+    api_keys: str = Field(
+        default="",
+        repr=False,
+        description="API keys as NAME:SCOPES:SHA256_HEX entries (lines or ';'); none: the service is open.",
+    )
+    api_keys_file: str = Field(default="", description="A file of more API key entries, in the same form.")
+    health_open: bool = Field(default=True, description="GET /health needs no key (else the admin scope).")
+    metrics_open: bool = Field(default=True, description="GET /metrics needs no key (else the admin scope).")
+    rate_limit: str = Field(
+        default="",
+        description="Requests per caller, like '600/minute' or '10/second;600/minute'; empty: none.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        repr=False,
+        description="Where limits are counted: memory:// (this process) or redis://host:port/db (shared).",
+    )
+    max_concurrent_runs: int = Field(
+        default=0, ge=0, description="Scripts one caller may run at once (a 429 beyond); 0: no cap."
+    )
+    log_level: LogLevel = Field(default=LogLevel.INFO, description="The least severe request line written.")
+    log_format: LogFormat = Field(default=LogFormat.JSON, description="Request lines as json or text.")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_valid(cls, value: str) -> str:
+        parse_rate_limit(value)
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage_valid(cls, value: str) -> str:
+        parse_storage(value)
+        return value
+
+    @model_validator(mode="after")
+    def _keys_valid(self) -> Settings:
+        try:
+            load_keys(self.api_keys, self.api_keys_file)
+        except KeyConfigError as e:
+            raise ValueError(str(e)) from None
+        return self
+
     @model_validator(mode="after")
     def _default_within_max(self) -> Settings:
         if self.default_timeout > self.max_timeout:
@@ -146,7 +196,9 @@ def _explain(error: ValidationError, raw: Mapping[str, Any]) -> str:
     for item in error.errors():
         loc = item["loc"]
         message = str(item["msg"]).removeprefix("Value error, ")
-        if loc and isinstance(loc[0], str):
+        if loc and isinstance(loc[0], str) and loc[0] in _SECRET:
+            lines.append(f"{Settings.env_name(loc[0])}: {message}")
+        elif loc and isinstance(loc[0], str):
             field = loc[0]
             lines.append(f"{Settings.env_name(field)}={raw.get(field)!r}: {message}")
         else:

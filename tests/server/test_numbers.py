@@ -141,7 +141,7 @@ def test_non_json_numbers_reports_paths_and_stops_at_a_bound() -> None:
 
 def test_every_route_reads_json_bodies_with_the_checked_reader() -> None:
     """A router added without ``route_class=JSONRoute`` would let a long integer be a 400."""
-    routes = [route for router in ROUTERS for route in router.routes]
+    routes = [route for mount in ROUTERS for route in mount.router.routes]
     assert routes and all(isinstance(route, JSONRoute) for route in routes)
 
 
