@@ -25,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
+from mlpy.server.check import router as check_router
+from mlpy.server.playground import router as playground_router
 from mlpy.server.routes import PROBE_SCRIPT, router
 from mlpy.server.settings import Settings
 
@@ -37,6 +39,8 @@ values become its top-level variables.
 * `POST /execute` runs a script. A script that fails is still a 200 with `success: false`.
 * `GET /calculate` runs a small ML script for one arithmetic operation.
 * `GET /health` runs a probe script and reports the executor's load.
+* `POST /check` lists a script's errors and `POST /transpile` shows its Python, without running it.
+* `GET /playground` is a page to write, check and run scripts (on loopback by default).
 
 Errors: 400 bad calculation, 413 code or context too large, 422 invalid request,
 503 overloaded (with `Retry-After`).
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.settings = config
     application.state.executor = None
     application.include_router(router)
+    application.include_router(check_router)
+    application.include_router(playground_router)
 
     async def body_unparsable(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

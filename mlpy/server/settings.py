@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
+__all__ = ["ENV_PREFIX", "PlaygroundMode", "Settings", "SettingsError"]
 
 #: prefix of every environment variable the service reads
 ENV_PREFIX = "MLPY_"
@@ -32,6 +33,15 @@ _ESCAPE_FACTOR = 6
 
 class SettingsError(ValueError):
     """One or more ``MLPY_*`` environment variables are invalid (one line per variable)."""
+
+
+class PlaygroundMode(StrEnum):
+    """When ``GET /playground`` is served: ``auto`` for requests that came in on a loopback
+    address only, ``on`` always, ``off`` never."""
+
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
 
 
 class Settings(BaseModel):
@@ -71,6 +81,11 @@ class Settings(BaseModel):
         default=100,
         ge=0,
         description="Calls that may wait for a free thread; beyond that a request gets 503.",
+    )
+
+    playground: PlaygroundMode = Field(
+        default=PlaygroundMode.AUTO,
+        description="Serve the playground page: auto (on loopback addresses only), on or off.",
     )
 
     @model_validator(mode="after")

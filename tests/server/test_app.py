@@ -21,12 +21,15 @@ from mlpy.server.serve import serve
 pytestmark = pytest.mark.anyio
 
 ROUTES = [("POST", "/execute"), ("GET", "/calculate"), ("GET", "/health"), ("GET", "/")]
+#: routes that answer JSON without running a script (issue 16), and the playground's page routes
+TOOL_ROUTES = [("POST", "/check"), ("POST", "/transpile")]
+PAGE_ROUTES = [("GET", "/playground"), ("GET", "/playground/static/{name}"), ("GET", "/playground/examples")]
 
 
 async def test_root_names_the_api_and_its_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/")).json()
     assert body["name"] == "mlpy" and body["version"] == mlpy.__version__
-    assert [(r["method"], r["path"]) for r in body["routes"]] == ROUTES
+    assert [(r["method"], r["path"]) for r in body["routes"]] == ROUTES + TOOL_ROUTES + PAGE_ROUTES
     assert all(r["summary"] for r in body["routes"])
     assert (body["docs"], body["redoc"]) == ("/docs", "/redoc")
 
@@ -45,7 +48,7 @@ async def test_every_route_has_examples_in_the_schema(client: httpx.AsyncClient)
         name = ref_holder["$ref"].rsplit("/", 1)[1]
         return list(components[name].get("examples", []))
 
-    for method, path in ROUTES:
+    for method, path in ROUTES + TOOL_ROUTES:
         operation = schema["paths"][path][method.lower()]
         ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert examples_of(ok), f"{method} {path}: no response example"
