@@ -4,7 +4,8 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
 
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE
-    mlpy check FILE
+    mlpy check FILE [--json]
+    mlpy repl [--timeout S] [--strict]
     mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict]
 
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
@@ -22,6 +23,7 @@ from typing import Any
 
 from mlpy.api import check, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
+from mlpy.repl import DEFAULT_TIMEOUT
 from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
 
@@ -116,6 +118,10 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     code = _read(args.file)
     errors = check(code, strict_security=args.strict)
+    if args.json:  # one JSON object per line on stdout, the shape editors and CI read
+        for err in errors:
+            print(json.dumps(_diagnostic(err, args.file), ensure_ascii=False))
+        return 1 if errors else 0
     text = code.decode("utf-8", "replace")
     for err in errors:
         print(_show(err, args.file, text), file=sys.stderr)
@@ -123,6 +129,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{args.file}: ok")
     return 0
+
+
+def _diagnostic(error: MLError, name: str) -> dict[str, Any]:
+    """``error`` as a ``check --json`` line: where (1-based, end column exclusive) and what."""
+    span = error.span
+    return {
+        "file": name,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+        "severity": "error",
+        "type": error.error_type,
+        "message": error.message,
+    }
+
+
+def _cmd_repl(args: argparse.Namespace) -> int:
+    from mlpy.repl import main as repl_main
+
+    if args.timeout is not None and not args.timeout > 0:
+        raise _usage("--timeout must be a positive number of seconds")
+    return repl_main(timeout=args.timeout or DEFAULT_TIMEOUT, strict=args.strict)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -148,7 +177,15 @@ def _parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=text)
         c.add_argument("file", help="the .ml file, or - for standard input")
         c.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+        if name == "check":
+            c.add_argument("--json", action="store_true", help="diagnostics as JSON lines on stdout")
         c.set_defaults(fn=fn)
+    i = sub.add_parser("repl", help="an interactive ML session (variables kept between inputs)")
+    i.add_argument(
+        "--timeout", type=float, default=None, help=f"seconds per input (default {DEFAULT_TIMEOUT:g})"
+    )
+    i.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+    i.set_defaults(fn=_cmd_repl)
     s = sub.add_parser("serve", help="run the HTTP service")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

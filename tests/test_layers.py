@@ -15,7 +15,7 @@ LAYERS = {
     "mlpy.api": 4, "mlpy.executor": 4, "mlpy.integration": 4, "mlpy": 4,  # mlpy/__init__.py re-exports 0-4
     "mlpy.jobs": 5,
     "mlpy.server": 6,
-    "mlpy.cli": 7, "mlpy.__main__": 7,
+    "mlpy.cli": 7, "mlpy.__main__": 7, "mlpy.repl": 7,
 }  # fmt: skip
 #: third-party packages only one part of mlpy may import
 OWNERS = {"lark": "mlpy.language", "fastapi": "mlpy.server"}

@@ -116,11 +116,16 @@ def run_prepared(
     state: CallState | None = None,
     functions: HostFunctions | None = None,
     grants: caps.Grants | None = None,
+    namespace: dict[str, Any] | None = None,
 ) -> MLResult:
     """`run_program` for ``inputs`` that `prepare_context` already checked and copied.
 
     The executor prepares the context in the caller's thread (so a bad context is the
     caller's exception at once) and runs the program in a worker thread.
+
+    ``namespace`` (the REPL's) is used as the globals instead of a fresh dict, so top-level
+    variables and functions of one call are there for the next; its runtime names (guards,
+    builtins, budget) are set afresh for this call, re-arming a namespace a stop disarmed.
 
     Raises:
         TypeError, ValueError: the host's functions or grants are invalid (§7.1).
@@ -137,7 +142,7 @@ def run_prepared(
         error = MLSecurityError(f"capability not granted: {messages}", missing[0][1])
         return MLResult.failure(error, transpile_time=program.transpile_time)
     state.strict = program.strict
-    g = _globals(state, inputs, functions or {})
+    g = _globals(state, inputs, functions or {}, {} if namespace is None else namespace)
     _ensure_recursion_headroom(limits)
     token = CURRENT.set(state)
     start = time.perf_counter()
@@ -173,8 +178,10 @@ def _failure(exc: Exception, state: CallState, program: Program, start: float) -
     )
 
 
-def _globals(state: CallState, inputs: dict[str, Any], functions: HostFunctions) -> dict[str, Any]:
-    g: dict[str, Any] = dict(GUARDS)
+def _globals(
+    state: CallState, inputs: dict[str, Any], functions: HostFunctions, g: dict[str, Any]
+) -> dict[str, Any]:
+    g.update(GUARDS)
     g["__builtins__"] = _BUILTINS_TABLE
     g[abi.STEPS] = 0
     g[abi.TICK] = state.tick
