@@ -2,6 +2,7 @@
 
 Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy serve``.
 
+    mlpy --version
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE
     mlpy check FILE [--json]
@@ -11,6 +12,8 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
 (shown as ``FILE:LINE:COLUMN: Type: message`` with the source line and a caret), 2 when mlpy
 itself was called wrongly (bad arguments, unreadable file, bad ``--context`` or ``--timeout``).
+With ``--json``, standard output holds the result as one JSON object and nothing else (what the
+script printed is its ``stdout`` field), so it can be piped to a JSON reader.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlpy import __version__
 from mlpy.api import check, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
 from mlpy.repl import DEFAULT_TIMEOUT
@@ -92,11 +96,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result = run(code, context, timeout=args.timeout, strict_security=args.strict)
     except (TypeError, ValueError) as e:
         raise _usage(str(e)) from None
-    sys.stdout.write(result.stdout)
-    if args.json:
+    if args.json:  # the JSON alone: the printed output is its "stdout" field
         print(json.dumps(result.to_dict(), default=str))
-    elif result.success:
-        print(json.dumps(result.value, ensure_ascii=False))
+    else:
+        sys.stdout.write(result.stdout)
+        if result.success:
+            print(json.dumps(result.value, ensure_ascii=False))
     if not result.success:
         print(_show_result(result, args.file, code.decode("utf-8", "replace")), file=sys.stderr)
         return 1
@@ -162,13 +167,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mlpy", description="Run untrusted ML scripts safely.")
+    p.add_argument("--version", action="version", version=f"mlpy {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run an ML file and print its output and result")
     r.add_argument("file", help="the .ml file, or - for standard input")
     r.add_argument("--context", help="context values: a JSON object, or @file.json")
     r.add_argument("--timeout", type=float, default=None, help="seconds (default 5)")
     r.add_argument("--strict", action="store_true", help="strict security mode (§9)")
-    r.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    r.add_argument(
+        "--json", action="store_true", help="print only the whole result as JSON (printed output inside it)"
+    )
     r.set_defaults(fn=_cmd_run)
     for name, fn, text in (
         ("transpile", _cmd_transpile, "print the Python an ML file compiles to"),

@@ -46,4 +46,4 @@ def check() -> None:
     """
     current = _current.get()
     if current is not None and time.monotonic() > current[0]:
-        raise MLTimeoutError(f"Execution timeout after {float(current[1])} seconds (while compiling)")
+        raise MLTimeoutError.after(current[1], compiling=True)

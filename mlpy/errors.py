@@ -12,8 +12,14 @@ and, where there is one, the ML line and column. The tree::
     │   ├── MLTypeError, MLValueError, MLIndexError, MLKeyError,
     │   │   MLNameError, MLZeroDivisionError
     │   └── MLThrown           a value thrown by ``throw`` ("Error" or the object's own type)
-    └── MLLimitError           a limit of §8 was hit ("LimitError"); never catchable
-        └── MLTimeoutError     the wall-clock deadline passed ("TimeoutError")
+    ├── MLLimitError           a limit of §8 was hit ("LimitError"); never catchable
+    │   ├── MLTimeoutError     the wall-clock deadline passed ("TimeoutError")
+    │   └── MLCancelledError   the host stopped the call: caller gone, shutdown ("Cancelled")
+    └── MLOverloadedError      refused before running: no room to queue it ("Overloaded")
+
+`ErrorKind` names each class of error: ``MLResult.error_type`` takes its values from it (a
+value thrown with its own type name, ``throw {type: "NotFound"}``, is of kind ``ERROR``), and
+hosts compare kinds, never strings.
 
 `MLCheckErrors` carries a list of errors found before running (syntax, check and security
 errors together), because the check pass reports all of them at once.
@@ -21,11 +27,15 @@ errors together), because the check pass reports all of them at once.
 
 from __future__ import annotations
 
+import enum
 from typing import Any, ClassVar
 
 from mlpy.source import Span
 
 __all__ = [
+    "ErrorKind",
+    "MLCancelledError",
+    "MLOverloadedError",
     "MLCheckErrors",
     "MLError",
     "MLIndexError",
@@ -43,10 +53,37 @@ __all__ = [
 ]
 
 
-class MLError(Exception):
-    """Base of every mlpy error. ``type_name`` is the ML error type (``"TypeError"``...)."""
+class ErrorKind(enum.StrEnum):
+    """The class of a failed call's error; its values are the ``error_type`` strings users see."""
 
-    type_name: ClassVar[str] = "Error"
+    ERROR = "Error"
+    SYNTAX = "SyntaxError"
+    SECURITY = "SecurityError"
+    TYPE = "TypeError"
+    VALUE = "ValueError"
+    INDEX = "IndexError"
+    KEY = "KeyError"
+    NAME = "NameError"
+    ZERO_DIVISION = "ZeroDivisionError"
+    LIMIT = "LimitError"
+    TIMEOUT = "TimeoutError"
+    CANCELLED = "Cancelled"
+    OVERLOADED = "Overloaded"
+
+    @classmethod
+    def of(cls, error_type: str) -> ErrorKind:
+        """The kind an ``error_type`` string names; ``ERROR`` for a thrown value's own type name."""
+        try:
+            return cls(error_type)
+        except ValueError:
+            return cls.ERROR
+
+
+class MLError(Exception):
+    """Base of every mlpy error. ``type_name`` is the ML error type (``"TypeError"``...), the
+    plain string value of an `ErrorKind` (scripts see it as ``e.type``, a plain ML string)."""
+
+    type_name: ClassVar[str] = ErrorKind.ERROR.value
 
     def __init__(self, message: str, span: Span | None = None) -> None:
         super().__init__(message)
@@ -68,6 +105,11 @@ class MLError(Exception):
         """The ML type name of this error as reported to users."""
         return self.type_name
 
+    @property
+    def kind(self) -> ErrorKind:
+        """The class of this error, always ``ErrorKind.of(self.error_type)``."""
+        return ErrorKind(self.type_name)
+
     def with_span(self, span: Span | None) -> MLError:
         """Set the position if the error has none yet; returns self."""
         if self.span is None:
@@ -86,43 +128,43 @@ class MLError(Exception):
 class MLSyntaxError(MLError):
     """The source is not a valid ML program (§1, §2, §10)."""
 
-    type_name = "SyntaxError"
+    type_name = ErrorKind.SYNTAX.value
 
 
 class MLSecurityError(MLError):
     """The program tried to reach something the sandbox does not allow."""
 
-    type_name = "SecurityError"
+    type_name = ErrorKind.SECURITY.value
 
 
 class MLRuntimeError(MLError):
     """An error while running that ML code may catch with ``except``."""
 
-    type_name = "Error"
+    type_name = ErrorKind.ERROR.value
 
 
 class MLTypeError(MLRuntimeError):
-    type_name = "TypeError"
+    type_name = ErrorKind.TYPE.value
 
 
 class MLValueError(MLRuntimeError):
-    type_name = "ValueError"
+    type_name = ErrorKind.VALUE.value
 
 
 class MLIndexError(MLRuntimeError):
-    type_name = "IndexError"
+    type_name = ErrorKind.INDEX.value
 
 
 class MLKeyError(MLRuntimeError):
-    type_name = "KeyError"
+    type_name = ErrorKind.KEY.value
 
 
 class MLNameError(MLRuntimeError):
-    type_name = "NameError"
+    type_name = ErrorKind.NAME.value
 
 
 class MLZeroDivisionError(MLRuntimeError):
-    type_name = "ZeroDivisionError"
+    type_name = ErrorKind.ZERO_DIVISION.value
 
 
 class MLThrown(MLRuntimeError):
@@ -137,11 +179,15 @@ class MLThrown(MLRuntimeError):
     def error_type(self) -> str:
         return self.thrown_type
 
+    @property
+    def kind(self) -> ErrorKind:
+        return ErrorKind.of(self.thrown_type)
+
 
 class MLLimitError(MLError):
     """A limit of §8 was hit. ``limit`` names it (``max_steps``, ``max_string``...)."""
 
-    type_name = "LimitError"
+    type_name = ErrorKind.LIMIT.value
 
     def __init__(self, message: str, span: Span | None = None, *, limit: str = "") -> None:
         super().__init__(message, span)
@@ -151,7 +197,28 @@ class MLLimitError(MLError):
 class MLTimeoutError(MLLimitError):
     """The call's wall-clock deadline passed."""
 
-    type_name = "TimeoutError"
+    type_name = ErrorKind.TIMEOUT.value
+
+    @classmethod
+    def after(cls, timeout: float, *, compiling: bool = False) -> MLTimeoutError:
+        """The timeout error of a call whose ``timeout`` seconds are over: the one wording."""
+        where = " (while compiling)" if compiling else ""
+        return cls(f"Execution timeout after {float(timeout)} seconds{where}", limit="timeout")
+
+
+class MLCancelledError(MLLimitError):
+    """The host stopped the call: its caller stopped waiting, or the executor shut down."""
+
+    type_name = ErrorKind.CANCELLED.value
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message, span, limit="cancelled")
+
+
+class MLOverloadedError(MLError):
+    """The call was refused before it ran: every worker busy and the queue full."""
+
+    type_name = ErrorKind.OVERLOADED.value
 
 
 class MLCheckErrors(MLError):
@@ -165,6 +232,10 @@ class MLCheckErrors(MLError):
     @property
     def error_type(self) -> str:
         return self.errors[0].error_type
+
+    @property
+    def kind(self) -> ErrorKind:
+        return self.errors[0].kind
 
     def format(self) -> str:
         first = self.errors[0].format()

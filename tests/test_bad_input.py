@@ -32,7 +32,13 @@ def _fails(code: Any, kind: str, message: str, line: int | None = None, column: 
 
 @pytest.mark.parametrize("code", [5, None, ["x = 1;"], 1.5, {"code": "x"}, memoryview(b"x = 1;")])
 def test_code_that_is_not_text(code: Any) -> None:
-    _fails(code, "TypeError", f"ML code must be a str, not {type(code).__name__}")
+    """Code that is not text is the host's mistake (§7.1): the same TypeError from every entry
+    point (issue 11 §1; `run` used to return a failed result and `check` a SyntaxError)."""
+    message = f"ML code must be a str, bytes or Program, not {type(code).__name__}"
+    for entry in (mlpy.run, mlpy.check, mlpy.transpile):
+        with pytest.raises(TypeError) as caught:
+            entry(code)
+        assert str(caught.value) == message
 
 
 def test_bytes_in_utf8_are_accepted() -> None:

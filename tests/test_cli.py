@@ -67,6 +67,20 @@ def test_run_json_prints_the_whole_result(script: Script, capsys: Capsys) -> Non
     assert (result["error_type"], result["error_line"], result["error_column"]) == ("TypeError", 2, 5)
 
 
+def test_run_json_is_alone_on_stdout_with_the_printed_output_inside(script: Script, capsys: Capsys) -> None:
+    code, out, err = _main(["run", script(OK), "--context", '{"v": 1}', "--json"], capsys)
+    assert (code, err) == (0, "")
+    result = json.loads(out)  # the whole of stdout is one JSON document
+    assert (result["stdout"], result["value"]) == ("hi 1\n", {"v": 1, "s": "é"})
+
+
+def test_version(capsys: Capsys) -> None:
+    from mlpy import __version__
+
+    code, out, _ = _main(["--version"], capsys)
+    assert (code, out) == (0, f"mlpy {__version__}\n")
+
+
 def test_run_script_error_shows_position_and_caret(script: Script, capsys: Capsys) -> None:
     path = script(BAD)
     code, out, err = _main(["run", path], capsys)
@@ -195,3 +209,15 @@ def test_python_dash_m_mlpy_error_exit_code() -> None:
     )
     assert done.returncode == 1
     assert done.stderr.decode().startswith("-:1:5: SyntaxError: unexpected ';'")
+
+
+def test_a_short_timeout_is_enough_for_the_first_run_of_a_process() -> None:
+    """Building the parser is not spent from the script's timeout (issue 11 §6)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mlpy", "run", "-", "--timeout", "0.05"],
+        input=b"result = 1 + 1;",
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == "2\n"

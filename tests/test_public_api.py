@@ -42,3 +42,36 @@ def test_import_mlpy_does_not_import_the_server() -> None:
     code = "import sys, mlpy; print(any(m == 'fastapi' or m.startswith('mlpy.server') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_what_host_functions_raise_and_outcome_types_are_exported() -> None:
+    """A host function raises ML errors for the script to see (§7.1): they are public names,
+    as are the outcome types a host compares (`ErrorKind`, Overloaded, Cancelled)."""
+    for name in (
+        "MLValueError",
+        "MLTypeError",
+        "MLThrown",
+        "MLIndexError",
+        "MLKeyError",
+        "MLNameError",
+        "MLZeroDivisionError",
+        "ErrorKind",
+        "MLOverloadedError",
+        "MLCancelledError",
+    ):
+        assert name in mlpy.__all__
+
+    def lookup(key: str) -> str:
+        raise mlpy.MLValueError(f"no such key {key!r}")
+
+    result = mlpy.run("result = lookup('k');", functions={"lookup": lookup})
+    assert (result.kind, result.error_type) == (mlpy.ErrorKind.VALUE, "ValueError")
+
+
+def test_import_mlpy_loads_the_front_end_only_when_used() -> None:
+    code = (
+        "import sys, mlpy; before = 'lark' in sys.modules; mlpy.run('result = 1;');"
+        "print(before, 'lark' in sys.modules, 'run' in dir(mlpy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]

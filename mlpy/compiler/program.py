@@ -3,9 +3,11 @@
 Layer 2 (compiler): imports the standard library, `mlpy.errors`, `mlpy.source`,
 `mlpy.language` and the other compiler modules.
 
+The `Program` record itself lives in `mlpy.compiler.compiled` (re-exported here), which does
+not import the front end: the runtime reads programs without loading the parser.
+
 ``compile_ml`` runs the whole front end: parse → check → codegen → verify → ``compile()``.
-A `Program` is immutable and holds no per-call state, so one can be shared by every thread
-(Starlark's ``Program``). Programs are cached by the SHA-256 of the source and the options
+Programs are cached by the SHA-256 of the source and the options
 that change codegen or checking.
 """
 
@@ -17,10 +19,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass
 from types import CodeType
 
 from mlpy.compiler.codegen import generate
+from mlpy.compiler.compiled import CapabilityNeed, ImportNeed, Permission, PermissionNeed, Program
 from mlpy.compiler.verify import verify
 from mlpy.errors import MLCheckErrors, MLError, MLSyntaxError
 from mlpy.language import nodes as ml
@@ -34,36 +36,8 @@ __all__ = ["CACHE_SIZE", "Program", "check_source", "clear_cache", "compile_ml",
 CACHE_SIZE = 512
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
-    """A checked, compiled ML program: shareable, immutable, reusable across calls."""
-
-    #: the ML file name shown in errors ("main" unless the host names it)
-    name: str
-    #: SHA-256 of the source
-    digest: str
-    #: the compiled Python code object
-    code: CodeType
-    #: the generated Python module (for `transpile` and tools)
-    module: py.Module
-    #: modules the program imports (dotted names), in order
-    imports: tuple[str, ...]
-    #: where each of `imports` is written
-    import_spans: tuple[Span, ...]
-    #: the program's capability declarations (§2.9)
-    capabilities: tuple[ml.Capability, ...]
-    #: whether strict mode (§9) checked it
-    strict: bool
-    #: seconds spent parsing, checking and compiling
-    transpile_time: float
-
-    @property
-    def python_source(self) -> str:
-        """The generated Python, readable (``ast.unparse``)."""
-        return py.unparse(self.module)
-
-
-_cache: OrderedDict[tuple[str, bool, frozenset[str]], Program] = OrderedDict()
+#: (SHA-256 of the source, strict, modules, partition) -> program
+_cache: OrderedDict[tuple[str, bool, frozenset[str], str | None], Program] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -78,8 +52,13 @@ def compile_ml(
     modules: Collection[str] = STANDARD_MODULES,
     name: str = "main",
     use_cache: bool = True,
+    partition: str | None = None,
 ) -> Program:
     """Compile ML source into a `Program`, or fetch it from the cache.
+
+    ``partition`` (an API key's name, a tenant) keeps callers' cache entries apart: a program
+    cached for one partition is never served to another, so a caller cannot learn from the
+    time a call takes whether another caller ran the same script (docs/security.md).
 
     Raises:
         MLCheckErrors: the program has syntax, check or (strict mode) security errors; all of
@@ -88,7 +67,7 @@ def compile_ml(
     """
     if not isinstance(source, str):
         raise TypeError(f"ML code must be a str, not {type(source).__name__}")
-    key = (_digest(source), strict, frozenset(modules))
+    key = (_digest(source), strict, frozenset(modules), partition)
     if use_cache:
         with _lock:
             cached = _cache.get(key)
@@ -104,9 +83,8 @@ def compile_ml(
         digest=key[0],
         code=code,
         module=module,
-        imports=tuple(".".join(s.module) for s in tree.body if isinstance(s, ml.Import)),
-        import_spans=tuple(s.span for s in tree.body if isinstance(s, ml.Import)),
-        capabilities=tuple(s for s in tree.body if isinstance(s, ml.Capability)),
+        imports=tuple(ImportNeed(".".join(s.module), s.span) for s in tree.body if isinstance(s, ml.Import)),
+        capabilities=tuple(_need(s) for s in tree.body if isinstance(s, ml.Capability)),
         strict=strict,
         transpile_time=time.perf_counter() - start,
     )
@@ -178,6 +156,20 @@ def _compile(module: py.Module, name: str) -> CodeType:
             else f"cannot compile: {e.msg}"
         )
         raise MLCheckErrors([MLSyntaxError(message, span)]) from None
+
+
+def _need(decl: ml.Capability) -> CapabilityNeed:
+    """The plain record of a capability declaration (the runtime never sees AST nodes)."""
+    return CapabilityNeed(
+        name=decl.name,
+        resources=tuple(i.value for i in decl.items if i.kind == "resource" and i.value is not None),
+        allows=tuple(
+            PermissionNeed(Permission(i.permission), i.value, i.span)
+            for i in decl.items
+            if i.kind == "allow" and i.permission is not None
+        ),
+        span=decl.span,
+    )
 
 
 def _too_deep(span: Span | None) -> MLSyntaxError:

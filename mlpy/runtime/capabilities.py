@@ -1,6 +1,7 @@
 """Capabilities (LANGUAGE.md §2.9, §6.2, §7.3): what a host grants and what a program needs.
 
-Layer 3 (runtime): imports the standard library and `mlpy.compiler.program`.
+Layer 3 (runtime): imports the standard library, `mlpy.source` and `mlpy.compiler.compiled`
+(plain records: never the front end).
 
 A grant is a mapping such as ``{"file.read": ["data/"], "http": ["api.example.com"],
 "env": ["HOME"]}``. A program needs a grant for each host-access module it imports and for
@@ -14,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 
-from mlpy.compiler.program import Program
+from mlpy.compiler.compiled import Permission, Program
 from mlpy.source import Span
 
 __all__ = ["GRANT_KINDS", "Grants", "missing", "normalize"]
@@ -86,28 +87,34 @@ def _covers_host(granted: Sequence[str], host: str) -> bool:
 def missing(program: Program, grants: Grants) -> list[tuple[str, Span]]:
     """What ``program`` needs that ``grants`` does not give: a message and its ML position each."""
     problems: list[tuple[str, Span]] = []
-    for module, span in zip(program.imports, program.import_spans, strict=True):
-        root = module.split(".")[0]
+    for need in program.imports:
+        root = need.module.split(".")[0]
         needed = _MODULE_GRANTS.get(root)
         if needed and not any(k in grants for k in needed):
-            problems.append((f"import {module} needs the capability {' or '.join(needed)}", span))
+            problems.append((f"import {need.module} needs the capability {' or '.join(needed)}", need.span))
     for decl in program.capabilities:
-        resources = [i.value for i in decl.items if i.kind == "resource" and i.value is not None]
-        for item in decl.items:
-            if item.kind != "allow":
-                continue
-            found = _missing_allow(decl.name, item.permission or "", item.value, resources, grants)
-            problems.extend((message, item.span) for message in found)
+        for allow in decl.allows:
+            found = _missing_allow(decl.name, allow.permission, allow.target, list(decl.resources), grants)
+            problems.extend((message, allow.span) for message in found)
     return problems
 
 
+#: the grant each permission other than ``execute`` needs
+_PERMISSION_GRANTS = {
+    Permission.READ: "file.read",
+    Permission.WRITE: "file.write",
+    Permission.NETWORK: "http",
+    Permission.SYSTEM: "env",
+}
+
+
 def _missing_allow(
-    cap: str, permission: str, value: str | None, resources: list[str], grants: Grants
+    cap: str, permission: Permission, value: str | None, resources: list[str], grants: Grants
 ) -> list[str]:
     targets = [value] if value is not None else resources
-    if permission == "execute":
+    if permission is Permission.EXECUTE:
         return [f"capability {cap}: 'allow execute' is never granted"]
-    kind = {"read": "file.read", "write": "file.write", "network": "http", "system": "env"}[permission]
+    kind = _PERMISSION_GRANTS[permission]
     granted = grants.get(kind, ())
     if not targets:
         return [] if kind in grants else [f"capability {cap}: allow {permission} needs the capability {kind}"]

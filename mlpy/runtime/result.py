@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mlpy.errors import MLCheckErrors, MLError
+from mlpy.errors import ErrorKind, MLCheckErrors, MLError
 
 __all__ = ["MLResult"]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class MLResult:
     """The outcome of one call.
 
@@ -23,6 +23,9 @@ class MLResult:
     timeout). ``errors`` lists every error of a failure as dicts with ``error_type``,
     ``message``, ``line`` and ``column``: several when the program was refused before running
     (syntax, check or strict-mode errors, §9), one otherwise, none on success.
+
+    A result is immutable: whoever builds it (the runner, the executor) fills in every field.
+    Compare outcomes with `kind` (an `ErrorKind`), not with ``error_type`` strings.
     """
 
     success: bool
@@ -54,6 +57,11 @@ class MLResult:
             ],
             **fields,
         )
+
+    @property
+    def kind(self) -> ErrorKind | None:
+        """The `ErrorKind` of a failure (``ERROR`` for a thrown value's own type); None on success."""
+        return None if self.success or self.error_type is None else ErrorKind.of(self.error_type)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict."""

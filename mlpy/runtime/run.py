@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mlpy.compiler import abi
-from mlpy.compiler.program import Program
+from mlpy.compiler.compiled import Program
 from mlpy.errors import MLError, MLLimitError, MLRuntimeError, MLSecurityError, MLTypeError
 from mlpy.runtime import capabilities as caps
 from mlpy.runtime.builtins import BUILTINS
@@ -116,12 +116,16 @@ def run_prepared(
     state: CallState | None = None,
     functions: HostFunctions | None = None,
     grants: caps.Grants | None = None,
+    transpile_time: float | None = None,
+    queue_time: float = 0.0,
     namespace: dict[str, Any] | None = None,
 ) -> MLResult:
     """`run_program` for ``inputs`` that `prepare_context` already checked and copied.
 
     The executor prepares the context in the caller's thread (so a bad context is the
-    caller's exception at once) and runs the program in a worker thread.
+    caller's exception at once) and runs the program in a worker thread. ``transpile_time``
+    is what this call spent compiling (default: the program's own compile time; a call that
+    found it in the cache passes ~0); ``queue_time`` how long it waited for a thread.
 
     ``namespace`` (the REPL's) is used as the globals instead of a fresh dict, so top-level
     variables and functions of one call are there for the next; its runtime names (guards,
@@ -131,6 +135,10 @@ def run_prepared(
         TypeError, ValueError: the host's functions or grants are invalid (§7.1).
     """
     limits = limits or Limits()
+    times = {
+        "transpile_time": program.transpile_time if transpile_time is None else transpile_time,
+        "queue_time": queue_time,
+    }
     granted = caps.normalize(grants)
     if state is None:
         state = CallState(limits, capabilities=granted)
@@ -140,7 +148,7 @@ def run_prepared(
     if missing:
         messages = "; ".join(message for message, _ in missing)
         error = MLSecurityError(f"capability not granted: {messages}", missing[0][1])
-        return MLResult.failure(error, transpile_time=program.transpile_time)
+        return MLResult.failure(error, **times)
     state.strict = program.strict
     g = _globals(state, inputs, functions or {}, {} if namespace is None else namespace)
     _ensure_recursion_headroom(limits)
@@ -152,7 +160,7 @@ def run_prepared(
             raise state.stop
         value = to_host(g.get("result"))
     except Exception as exc:  # noqa: BLE001 - every script failure becomes a result
-        return _failure(exc, state, program, start)
+        return _failure(exc, state, start, times)
     finally:
         CURRENT.reset(token)
     return MLResult(
@@ -160,12 +168,13 @@ def run_prepared(
         value=value,
         stdout=state.stdout(),
         execution_time=time.perf_counter() - start,
-        transpile_time=program.transpile_time,
+        transpile_time=times["transpile_time"],
+        queue_time=times["queue_time"],
         steps=state.steps_used(),
     )
 
 
-def _failure(exc: Exception, state: CallState, program: Program, start: float) -> MLResult:
+def _failure(exc: Exception, state: CallState, start: float, times: dict[str, float]) -> MLResult:
     error: MLError = translate(exc)
     if state.stop is not None and not isinstance(error, MLLimitError):
         error = state.stop  # the stop reason wins over whatever it caused on the way out
@@ -173,8 +182,8 @@ def _failure(exc: Exception, state: CallState, program: Program, start: float) -
         error,
         stdout=state.stdout(),
         execution_time=time.perf_counter() - start,
-        transpile_time=program.transpile_time,
         steps=state.steps_used(),
+        **times,
     )
 
 

@@ -1,4 +1,4 @@
-"""Threads that run ML: a big stack, and a watchdog that stops a call at its deadline.
+"""Threads that run ML: a big stack, and the watchdog that stops a call at its deadline.
 
 Layer 3 (runtime): imports the standard library, `mlpy.errors`, `mlpy.source` and
 `mlpy.runtime`.
@@ -7,6 +7,12 @@ Deep ML recursion through builtins (``map``, ``call``) re-enters the interpreter
 thread with a small stack (128 KiB on musl, 512 KiB on macOS) could crash the process long
 before the depth check fires. Every thread that runs ML is therefore started here, with
 `WORKER_STACK_SIZE` of stack (address space; only the pages used are committed).
+
+The watchdog policy is here, once, for `mlpy.run` (`run_watched`, blocking) and the executor
+(which awaits the same two steps): at the deadline `expire` cancels the call (it stops at its
+next budget check, at the ML line it is on); if it is still inside one long builtin `GRACE`
+seconds later, the caller gives up on it with `overdue`'s error (positioned where the thread
+is) and the thread stops by itself at its next check.
 """
 
 from __future__ import annotations
@@ -23,10 +29,21 @@ from mlpy.errors import MLTimeoutError
 from mlpy.runtime.state import CallState
 from mlpy.source import Span
 
-__all__ = ["WORKER_STACK_SIZE", "ml_position_of", "run_watched", "start_thread", "timeout_error"]
+__all__ = [
+    "GRACE",
+    "WORKER_STACK_SIZE",
+    "expire",
+    "ml_position_of",
+    "overdue",
+    "run_watched",
+    "start_thread",
+    "timeout_error",
+]
 
 #: bytes of stack for every thread that runs ML
 WORKER_STACK_SIZE = 64 * 1024 * 1024
+#: seconds a caller waits past the deadline for a call inside a long builtin to stop by itself
+GRACE = 0.25
 
 _stack_size_lock = threading.Lock()
 
@@ -47,7 +64,20 @@ def start_thread(target: Callable[[], object], *, name: str) -> threading.Thread
 
 def timeout_error(state: CallState) -> MLTimeoutError:
     """The error of a call past its deadline (the same text as the in-thread check)."""
-    return MLTimeoutError(f"Execution timeout after {float(state.timeout)} seconds", limit="timeout")
+    return MLTimeoutError.after(state.timeout)
+
+
+def expire(state: CallState) -> None:
+    """The deadline passed: stop the call at its next budget check."""
+    state.cancel(timeout_error(state))
+
+
+def overdue(state: CallState, thread_id: int | None) -> MLTimeoutError:
+    """The error a caller returns when it gives up on a call still running ``GRACE`` past its
+    deadline: the timeout, at the ML position thread ``thread_id`` is on."""
+    error = timeout_error(state)
+    error.with_span(ml_position_of(thread_id))
+    return error
 
 
 def ml_position_of(thread_id: int | None) -> Span | None:
@@ -67,13 +97,12 @@ def ml_position_of(thread_id: int | None) -> Span | None:
     return None
 
 
-def run_watched(work: Callable[[], _T], state: CallState, *, grace: float) -> _T | MLTimeoutError:
+def run_watched(work: Callable[[], _T], state: CallState, *, grace: float = GRACE) -> _T | MLTimeoutError:
     """Run ``work`` in a new big-stack thread and wait for it until the call's deadline.
 
-    At the deadline the call is cancelled (it stops at its next budget check, reporting its
-    ML line); if it is still inside one long builtin ``grace`` seconds later, the caller gets
-    the `MLTimeoutError` (positioned where the thread is) and the thread is left to finish
-    its builtin and stop by itself. The caller's contextvars are visible inside ``work``.
+    At the deadline the call is `expire`d; if it is still running ``grace`` seconds later,
+    the caller gets the `overdue` error and the thread is left to stop by itself. The caller's
+    contextvars are visible inside ``work``.
 
     Raises:
         Exception: whatever ``work`` raised (runners raise only for the host's mistakes).
@@ -91,12 +120,10 @@ def run_watched(work: Callable[[], _T], state: CallState, *, grace: float) -> _T
     thread = start_thread(target, name="mlpy-run")
     thread.join(max(0.0, state.deadline - time.monotonic()))
     if thread.is_alive():
-        state.cancel(timeout_error(state))
+        expire(state)
         thread.join(grace)
     if failure:
         raise failure[0]  # the host's own mistake (a bad function name or grant)
     if box:
         return box[0]
-    error = timeout_error(state)
-    error.span = ml_position_of(thread.ident)
-    return error
+    return overdue(state, thread.ident)

@@ -3,6 +3,11 @@
 Layer 6 (server): imports the standard library, fastapi, starlette, `mlpy`, `mlpy.executor`
 and `mlpy.server.*`.
 
+This module only assembles the app (STYLE.md §1.6): each resource has its own module with a
+``router`` (listed in `ROUTERS`), dependencies are in `mlpy.server.deps`, response rendering
+in `mlpy.server.render`. Adding a resource is one line in `ROUTERS`; adding a middleware is
+one line in `_add_middleware`.
+
 ``app`` is what ``uvicorn mlpy.server.app:app`` and ``gunicorn -k uvicorn_worker.UvicornWorker
 mlpy.server.app:app`` load. It is made on first access (PEP 562 module ``__getattr__``), from
 the ``MLPY_*`` environment variables as they are then, so importing `mlpy.server` never reads
@@ -11,26 +16,33 @@ the environment and a bad variable stops the server at start with a message nami
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server.check import router as check_router
-from mlpy.server.playground import router as playground_router
-from mlpy.server.routes import PROBE_SCRIPT, router
+from mlpy.server import calculate, check, docs, execute, health, index, playground
+from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
-__all__ = ["BodyLimit", "app", "create_app"]
+__all__ = ["ROUTERS", "app", "create_app"]
+
+#: every resource's router, in the order its routes appear in /openapi.json and at ``GET /``
+ROUTERS: tuple[APIRouter, ...] = (
+    execute.router,
+    calculate.router,
+    health.router,
+    index.router,
+    check.router,
+    playground.router,
+    docs.router,
+)
 
 _DESCRIPTION = """\
 Run untrusted **ML** scripts over HTTP. A script's top-level `result` is its value; context
@@ -59,6 +71,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         SettingsError: ``settings`` is None and an ``MLPY_*`` variable is invalid.
     """
     config = settings if settings is not None else Settings.from_env()
+    application = FastAPI(
+        title="mlpy",
+        summary="Run untrusted ML scripts safely.",
+        description=_DESCRIPTION,
+        version=__version__,
+        lifespan=_lifespan(config),
+        docs_url=None,  # docs.router serves /docs and /redoc from the package, not from CDNs
+        redoc_url=None,
+    )
+    application.state.settings = config
+    application.state.executor = None
+    for router in ROUTERS:
+        application.include_router(router)
+    application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
+    application.add_exception_handler(400, body_unparsable)
+    application.add_exception_handler(RequestValidationError, validation_failed)
+    _add_middleware(application, config)
+    return application
+
+
+def _add_middleware(application: FastAPI, config: Settings) -> None:
+    """The app's middleware, one line each; each one added wraps those added before it
+    (so CORS, last, answers preflights and marks every answer, a 413 included)."""
+    application.add_middleware(BodyLimit, settings=config)
+    if config.cors_origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+
+
+def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: one executor made from ``config``, on ``app.state.executor``."""
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
@@ -71,79 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with executor:
             # Compile one script now: the parser is built on first use (about half a second),
             # and that wait belongs to the start, not to the first request.
-            await executor.execute(PROBE_SCRIPT)
+            await executor.execute(health.PROBE_SCRIPT)
             application.state.executor = executor
             try:
                 yield
             finally:
                 application.state.executor = None
 
-    application = FastAPI(
-        title="mlpy",
-        summary="Run untrusted ML scripts safely.",
-        description=_DESCRIPTION,
-        version=__version__,
-        lifespan=lifespan,
-    )
-    application.state.settings = config
-    application.state.executor = None
-    application.include_router(router)
-    application.include_router(check_router)
-    application.include_router(playground_router)
-
-    async def body_unparsable(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if isinstance(exc.__cause__, RecursionError):  # JSON nested too deeply to parse
-            error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON is nested too deeply"}
-            invalid = RequestValidationError([{**error, "input": {}}])
-            return await request_validation_exception_handler(request, invalid)
-        return await http_exception_handler(request, exc)
-
-    application.add_exception_handler(400, body_unparsable)
-    too_large = (
-        f"the request body is over {config.max_body_bytes} bytes (the limits are "
-        f"{Settings.env_name('max_code_bytes')}={config.max_code_bytes} for the code and "
-        f"{Settings.env_name('max_context_bytes')}={config.max_context_bytes} for the context)"
-    )
-    application.add_middleware(BodyLimit, limit=config.max_body_bytes, detail=too_large)
-    return application
-
-
-class BodyLimit:
-    """Refuse a request body over ``limit`` bytes with a 413 ``{"detail": ...}``.
-
-    A ``Content-Length`` over the limit is refused before anything is read; a body without
-    one (chunked) is counted as it arrives and refused as soon as it passes the limit, so the
-    JSON parser never sees more than ``limit`` bytes. (FastAPI's own ``max_body_size`` answers
-    the first case in plain text.)
-    """
-
-    def __init__(self, app: ASGIApp, limit: int, detail: str) -> None:
-        self.app = app
-        self.limit = limit
-        self.detail = detail
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.limit:
-            response = JSONResponse({"detail": self.detail}, 413, headers={"Connection": "close"})
-            await response(scope, receive, send)
-            return
-        seen = 0
-
-        async def receive_limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise HTTPException(413, self.detail)
-            return message
-
-        await self.app(scope, receive_limited, send)
+    return lifespan
 
 
 def __getattr__(name: str) -> Any:

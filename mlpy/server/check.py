@@ -23,8 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlpy.api import check, transpile
 from mlpy.errors import MLCheckErrors, MLError
-from mlpy.server.routes import RETRY_AFTER, SettingsDep, _check_sizes
-from mlpy.server.schemas import ErrorDetail, ExecuteRequest
+from mlpy.server.deps import SettingsDep
+from mlpy.server.execute import _check_sizes
+from mlpy.server.json_body import JSONRoute
+from mlpy.server.render import RETRY_AFTER, error_response
+from mlpy.server.schemas import ExecuteRequest
 from mlpy.server.settings import Settings
 
 __all__ = [
@@ -38,18 +41,19 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(tags=["tools"])
+router = APIRouter(route_class=JSONRoute)
 T = TypeVar("T")
 
 #: seconds a request waits for a free compilation slot before it is refused (503)
 WAIT_SECONDS = 5.0
+_BUSY = "every compilation slot is busy; try again"
 
 _STATUSES: dict[int | str, dict[str, Any]] = {
-    413: {"model": ErrorDetail, "description": "The code is over `MLPY_MAX_CODE_BYTES`."},
-    503: {
-        "model": ErrorDetail,
-        "description": "Every compilation slot stayed busy: retry after `Retry-After` seconds.",
-    },
+    413: error_response(
+        "The code is over `MLPY_MAX_CODE_BYTES`.",
+        "code is 100006 bytes; the limit is 100000 (MLPY_MAX_CODE_BYTES)",
+    ),
+    503: error_response("Every compilation slot stayed busy: retry after `Retry-After` seconds.", _BUSY),
 }
 
 
@@ -210,9 +214,7 @@ async def _compile_off_loop(request: Request, settings: Settings, work: Callable
     with anyio.move_on_after(WAIT_SECONDS) as waited:
         await limiter.acquire()
     if waited.cancelled_caught:
-        raise HTTPException(
-            503, "every compilation slot is busy; try again", headers={"Retry-After": RETRY_AFTER}
-        )
+        raise HTTPException(503, _BUSY, headers={"Retry-After": RETRY_AFTER})
     try:
         return await anyio.to_thread.run_sync(work)
     finally:

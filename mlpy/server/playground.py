@@ -1,23 +1,23 @@
 """``GET /playground``: a page to write, check and run ML in the browser, served by the service.
 
-Layer 6 (server): imports the standard library, fastapi, starlette and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, fastapi, pydantic and `mlpy.server.*`.
 
-The page is plain HTML, CSS and JavaScript shipped as package data (``static/playground/``): no
-build step and nothing fetched from elsewhere; a Content-Security-Policy of ``'self'`` makes the
-browser refuse any other host. It calls the service's own routes (``/execute``, ``/check``,
-``/transpile`` and the jobs routes). It is on by default for a request that arrived on a
-loopback address and off otherwise, unless ``MLPY_PLAYGROUND`` says ``on`` or ``off``
-(`PlaygroundMode`). The examples it offers are the repository's ``examples/*.ml``, read once.
+The page is plain HTML, CSS and JavaScript shipped as package data (``static/playground/``,
+its scripts and styles served by the ``/static`` mount with the docs' files): no build step and
+nothing fetched from elsewhere; a Content-Security-Policy of ``'self'`` makes the browser refuse
+any other host. It calls the service's own routes (``/execute``, ``/check``, ``/transpile`` and
+the jobs routes) by URLs relative to the page, so it works behind a path prefix. It is on by
+default for a request that arrived on a loopback address and off otherwise, unless
+``MLPY_PLAYGROUND`` says ``on`` or ``off`` (`PlaygroundMode`). The examples it offers are the
+repository's ``examples/*.ml``, read once.
 
-Cost bound: every answer is a file of fixed size read once into memory (assets by an allowlist,
-never a path from the request), so a request is O(size of that file).
+Cost bound: every answer is fixed content read once into memory, so a request is O(its size).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,13 +26,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from mlpy.server.routes import SettingsDep
+from mlpy.server.deps import SettingsDep
+from mlpy.server.json_body import JSONRoute
 from mlpy.server.schemas import ErrorDetail
 from mlpy.server.settings import PlaygroundMode, Settings
 
 __all__ = ["CSP", "EXAMPLES_DIR", "Example", "enabled", "examples", "router"]
 
-router = APIRouter(tags=["playground"])
+router = APIRouter(route_class=JSONRoute)
 
 #: where the examples are read from: the repository's examples/ (absent from a wheel install)
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
@@ -41,11 +42,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
 _HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -65,22 +61,10 @@ class Example(BaseModel):
     context: dict[str, Any] | None = Field(description="Its context values, if it has any.")
 
 
-@dataclass(frozen=True, slots=True)
-class _Asset:
-    body: bytes
-    media_type: str
-
-
 @cache
-def _assets() -> dict[str, _Asset]:
-    """The page's files by name, read once from package data."""
-    folder = resources.files("mlpy.server") / "static" / "playground"
-    found: dict[str, _Asset] = {}
-    for item in folder.iterdir():
-        suffix = Path(item.name).suffix
-        if item.is_file() and suffix in _TYPES:
-            found[item.name] = _Asset(item.read_bytes(), _TYPES[suffix])
-    return found
+def _page() -> bytes:
+    """The page's HTML, read once from package data."""
+    return (resources.files("mlpy.server") / "static" / "playground" / "index.html").read_bytes()
 
 
 @cache
@@ -118,13 +102,6 @@ def _require(request: Request, settings: Settings) -> None:
         )
 
 
-def _serve(name: str) -> Response:
-    asset = _assets().get(name)
-    if asset is None:
-        raise HTTPException(404, f"no playground file named {name!r}")
-    return Response(asset.body, media_type=asset.media_type, headers=_HEADERS)
-
-
 @router.get(
     "/playground",
     summary="The playground: write, check and run ML in the browser",
@@ -132,29 +109,9 @@ def _serve(name: str) -> Response:
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **_OFF},
 )
 async def page(request: Request, settings: SettingsDep) -> Response:
-    """The playground's HTML page (its scripts and styles come from ``/playground/static/``)."""
+    """The playground's HTML page (its scripts and styles are under ``/static/playground/``)."""
     _require(request, settings)
-    return _serve("index.html")
-
-
-@router.get(
-    "/playground/static/{name}",
-    summary="A file of the playground page",
-    response_class=Response,
-    responses={
-        200: {
-            "content": {
-                "text/javascript": {"schema": {"type": "string"}},
-                "text/css": {"schema": {"type": "string"}},
-            }
-        },
-        404: {"model": ErrorDetail, "description": "The playground is off, or no such file."},
-    },
-)
-async def asset(name: str, request: Request, settings: SettingsDep) -> Response:
-    """One of the page's script or style files, by name (a fixed set)."""
-    _require(request, settings)
-    return _serve(name)
+    return Response(_page(), media_type="text/html; charset=utf-8", headers=_HEADERS)
 
 
 @router.get(

@@ -14,11 +14,12 @@ raises `SettingsError` with one line per bad variable, naming it::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = ["ENV_PREFIX", "PlaygroundMode", "Settings", "SettingsError"]
 
@@ -27,6 +28,8 @@ ENV_PREFIX = "MLPY_"
 
 #: room in a request body for everything but the code and the context (keys, timeout, spacing)
 _BODY_OVERHEAD = 64 * 1024
+#: a browser origin as CORS compares it: scheme, host, optional port, nothing else
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:,]+(?::\d{1,5})?", re.IGNORECASE)
 #: a JSON string may spell one byte of text with up to six bytes (``\u0001``)
 _ESCAPE_FACTOR = 6
 
@@ -87,6 +90,32 @@ class Settings(BaseModel):
         default=PlaygroundMode.AUTO,
         description="Serve the playground page: auto (on loopback addresses only), on or off.",
     )
+
+    cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Origins (scheme://host[:port]) whose pages may call the API from a browser, comma "
+            "separated; * for any. None by default: no CORS headers at all."
+        ),
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host or scheme://host:port "
+                    "(no path, no trailing slash), or * for any"
+                )
+        return origins
 
     @model_validator(mode="after")
     def _default_within_max(self) -> Settings:

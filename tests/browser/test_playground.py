@@ -44,6 +44,15 @@ def type_script(driver: webdriver.Chrome, area: WebElement, lines: list[str]) ->
             area.send_keys(Keys.ENTER)
 
 
+def texts(driver: webdriver.Chrome, selector: str) -> list[str]:
+    """The text of each element matching ``selector``, read at one instant (the highlighted
+    copy is redrawn as the user types and as checks come back)."""
+    found: list[str] = driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)", selector
+    )
+    return found
+
+
 def editor_text(driver: webdriver.Chrome) -> str:
     text: str = driver.execute_script("return document.querySelector('#code-editor textarea').value")
     return text
@@ -69,8 +78,7 @@ def test_a_syntax_error_is_underlined_where_it_is(browser: webdriver.Chrome, ser
     assert underline.get_attribute("data-line") == "3"
     assert underline.text == ";"  # line 3, column 13: the token the parser could not take
     assert underline.get_attribute("title").startswith("SyntaxError: unexpected ';'")
-    marked = browser.find_elements(By.CSS_SELECTOR, "#code-editor .gutter-err")
-    assert [m.text for m in marked] == ["3"]
+    assert texts(browser, "#code-editor .gutter-err") == ["3"]
     # the underline sits on the third line of the text, at the 13th character
     line_height = browser.execute_script(
         "return parseFloat(getComputedStyle(document.querySelector('#code-editor textarea')).lineHeight)"
@@ -132,9 +140,8 @@ def test_tab_indents_and_brackets_match(browser: webdriver.Chrome, server: Serve
         "const t = document.querySelector('#code-editor textarea'); t.focus(); t.setSelectionRange(3, 3);"
         "t.dispatchEvent(new Event('keyup'));"
     )  # just after "if" before "(": the ( and its ) are matched
-    matched = browser.find_elements(By.CSS_SELECTOR, "#code-editor .bracket-match")
-    assert [m.text for m in matched] == ["(", ")"]
-    assert browser.find_elements(By.CSS_SELECTOR, "#code-editor .t-keyword")[0].text == "if"
+    wait(browser).until(lambda d: texts(d, "#code-editor .bracket-match") == ["(", ")"])
+    assert texts(browser, "#code-editor .t-keyword")[0] == "if"
 
 
 def test_examples_and_show_python(browser: webdriver.Chrome, server: Server) -> None:

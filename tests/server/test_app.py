@@ -23,7 +23,7 @@ pytestmark = pytest.mark.anyio
 ROUTES = [("POST", "/execute"), ("GET", "/calculate"), ("GET", "/health"), ("GET", "/")]
 #: routes that answer JSON without running a script (issue 16), and the playground's page routes
 TOOL_ROUTES = [("POST", "/check"), ("POST", "/transpile")]
-PAGE_ROUTES = [("GET", "/playground"), ("GET", "/playground/static/{name}"), ("GET", "/playground/examples")]
+PAGE_ROUTES = [("GET", "/playground"), ("GET", "/playground/examples")]
 
 
 async def test_root_names_the_api_and_its_routes(client: httpx.AsyncClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mlpy.server.routes import CALCULATIONS
+from mlpy.server.calculate import CALCULATIONS
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server import Settings, create_app, routes
+from mlpy.server import Settings, create_app, health
 from tests.server.conftest import OpenClient, running
 
 pytestmark = pytest.mark.anyio
@@ -32,7 +32,7 @@ async def test_reports_the_settings(open_client: OpenClient) -> None:
 async def test_degraded_when_the_probe_gives_a_wrong_answer(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "PROBE_VALUE", 43)
+    monkeypatch.setattr(health, "PROBE_VALUE", 43)
     body = (await client.get("/health")).json()
     assert body["status"] == "degraded" and body["test_execution"]["success"] is False
 
@@ -40,7 +40,7 @@ async def test_degraded_when_the_probe_gives_a_wrong_answer(
 async def test_degraded_when_the_probe_is_slow(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "PROBE_SLOW", 0.0)
+    monkeypatch.setattr(health, "PROBE_SLOW", 0.0)
     body = (await client.get("/health")).json()
     assert body["status"] == "degraded" and body["test_execution"]["success"] is True
 
@@ -61,7 +61,7 @@ async def _until_busy(executor: AsyncMLExecutor) -> None:
 async def test_unhealthy_503_when_the_probe_cannot_run_in_time(
     monkeypatch: pytest.MonkeyPatch, max_queue: int
 ) -> None:
-    monkeypatch.setattr(routes, "PROBE_TIMEOUT", 0.3)
+    monkeypatch.setattr(health, "PROBE_TIMEOUT", 0.3)
     app = create_app(Settings(workers=1, max_queue=max_queue))
     async with running(app) as client, anyio.create_task_group() as tg:
         tg.start_soon(_run_away, client, 1.0)

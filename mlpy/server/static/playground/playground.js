@@ -1,5 +1,6 @@
 // The playground page: wires the editor to the service's routes (/check, /execute, /transpile,
-// /jobs). Talks only to the page's own origin; the API key lives in sessionStorage only.
+// /jobs), by URLs relative to the page (so a path prefix works). Talks only to the page's own
+// origin; the API key lives in sessionStorage only.
 "use strict";
 
 const DEFAULT_SCRIPT = `// Write ML here and press Run (Ctrl+Enter).
@@ -90,7 +91,7 @@ function scheduleCheck() {
 
 async function runCheck() {
   const seq = ++checkSeq;
-  const res = await api("POST", "/check", { code: editor.value }).catch(() => null);
+  const res = await api("POST", "check", { code: editor.value }).catch(() => null);
   if (seq !== checkSeq || !res) return; // a newer check is on its way
   if (!res.ok) { showProblems([]); setStatus(httpError(res), "bad"); return; }
   showDiagnostics(res.data.diagnostics);
@@ -115,7 +116,7 @@ async function run() {
   showTab("result");
   const started = performance.now();
   const code = editor.value;
-  const res = await api("POST", "/execute", { code, context, timeout: readTimeout() });
+  const res = await api("POST", "execute", { code, context, timeout: readTimeout() });
   const roundTrip = (performance.now() - started) / 1000;
   if (!res.data || res.data.success === undefined) {
     $("result").textContent = httpError(res);
@@ -146,7 +147,7 @@ async function run() {
 
 async function showPython() {
   showTab("python");
-  const res = await api("POST", "/transpile", { code: editor.value });
+  const res = await api("POST", "transpile", { code: editor.value });
   if (!res.ok) { $("python").textContent = httpError(res); return; }
   $("python").textContent = res.data.success ? res.data.python
     : res.data.diagnostics.map((d) => `${d.line}:${d.column} ${d.type}: ${d.message}`).join("\n");
@@ -192,7 +193,7 @@ function loadShared() {
 }
 
 async function loadExamples() {
-  const res = await api("GET", "/playground/examples");
+  const res = await api("GET", "playground/examples");
   if (!res.ok) return;
   const select = $("examples");
   for (const ex of res.data) {
@@ -223,7 +224,7 @@ async function runJob() {
   const body = { code: editor.value, context };
   const timeout = readTimeout();
   if (timeout) body.timeout = timeout;
-  const res = await api("POST", "/jobs", body);
+  const res = await api("POST", "jobs", body);
   if (!res.ok) { jobsUnavailable(res); return; }
   watchJob(res.data.jobID);
   refreshJobs();
@@ -244,7 +245,7 @@ const FINISHED = new Set(["successful", "failed", "dismissed"]);
 async function pollJob() {
   const id = currentJob;
   if (!id) return;
-  const res = await api("GET", `/jobs/${encodeURIComponent(id)}`);
+  const res = await api("GET", `jobs/${encodeURIComponent(id)}`);
   if (id !== currentJob) return;
   if (!res.ok) { jobsUnavailable(res); return; }
   const s = res.data;
@@ -252,12 +253,12 @@ async function pollJob() {
   $("job-info").dataset.status = s.status;
   $("job-progress").value = s.progress ?? 0;
   $("job-percent").textContent = `${s.progress ?? 0}%`;
-  const out = await api("GET", `/jobs/${encodeURIComponent(id)}/output`);
+  const out = await api("GET", `jobs/${encodeURIComponent(id)}/output`);
   if (out.ok) $("job-output").textContent = typeof out.data === "string" ? out.data : (out.data.stdout ?? out.data.output ?? JSON.stringify(out.data));
   if (FINISHED.has(s.status)) {
     $("job-cancel").disabled = true;
     if (s.status !== "dismissed") {
-      const results = await api("GET", `/jobs/${encodeURIComponent(id)}/results`);
+      const results = await api("GET", `jobs/${encodeURIComponent(id)}/results`);
       $("job-result").textContent = JSON.stringify(results.data, null, 2);
     }
     refreshJobs();
@@ -268,14 +269,14 @@ async function pollJob() {
 
 async function cancelJob() {
   if (!currentJob) return;
-  const res = await api("DELETE", `/jobs/${encodeURIComponent(currentJob)}`);
+  const res = await api("DELETE", `jobs/${encodeURIComponent(currentJob)}`);
   if (!res.ok) { jobsUnavailable(res); return; }
   clearTimeout(jobTimer);
   pollJob();
 }
 
 async function refreshJobs() {
-  const res = await api("GET", "/jobs?limit=20");
+  const res = await api("GET", "jobs?limit=20");
   const body = document.querySelector("#jobs-table tbody");
   body.innerHTML = "";
   if (!res.ok) { if (!currentJob) jobsUnavailable(res); return; }

@@ -1,41 +1,30 @@
 """`AsyncMLExecutor`: run ML scripts from async code (asyncio or trio) with timeouts that stop them.
 
-Layer 4 (executor): imports the standard library, anyio, `mlpy.api`, `mlpy.compiler`,
-`mlpy.errors` and `mlpy.runtime`; never `mlpy.server` or fastapi.
+Layer 4 (executor): imports the standard library, anyio, `mlpy.call`, `mlpy.compiler`,
+`mlpy.errors`, `mlpy.executor.pool` and `mlpy.runtime`; never `mlpy.server` or fastapi.
 
 Design (STYLE.md §3.8, adapted to anyio so that asyncio and trio hosts both work):
 
-* **Threads: a fixed pool of our own, not ``anyio.to_thread.run_sync``.** The only way for an
-  awaiting task to give up on ``anyio.to_thread.run_sync`` while the thread is inside a long
-  builtin is ``abandon_on_cancel=True``, and then anyio hands the `CapacityLimiter` token back
-  at once although the thread is still running. The next call would start one more thread: the
-  pool-exhaustion failure of other sandboxes, turned into unbounded threads. Our ``max_workers``
-  threads keep a thread that is still finishing a builtin in its slot (``stats()["stuck"]``),
-  so no more than ``max_workers`` threads ever run ML. They are plain daemon threads fed by a
-  queue (a `ThreadPoolExecutor` would do, but cannot set the stack size of its threads): they
-  are started with a `WORKER_STACK_SIZE` stack, because deep ML recursion (``max_depth``) goes
-  through C frames and the platform's default thread stack (512 KiB on macOS, 128 KiB on musl)
-  would crash the process long before Python's recursion limit.
-* **The bridge back to the event loop** is the one backend-specific line: a worker that
-  finishes a call schedules ``event.set`` with the loop's non-blocking, thread-safe hook
-  (``loop.call_soon_threadsafe`` on asyncio, ``TrioToken.run_sync_soon`` on trio, both found
-  through `anyio.lowlevel.current_token`). A worker never waits for the loop, so a closed loop
-  or a host blocking in `shutdown` cannot deadlock it. Everything else on the async side
-  (`anyio.Event`, `anyio.move_on_after`, cancellation) is plain anyio.
+* **Threads: a fixed pool of our own** (`mlpy.executor.pool.WorkerPool`, which says why),
+  and the bridge back to the event loop (`mlpy.executor.pool.waker`). Everything else on the
+  async side (`anyio.Event`, `anyio.move_on_after`, cancellation) is plain anyio.
 * **Deadline.** A call's deadline starts when `execute` is called, so time spent queued counts
-  (``MLResult.queue_time``), and so does compiling (unless the program is cached). The
-  script's own thread checks the deadline at every budget check (`CallState.tick`) and stops
-  with ``TimeoutError`` at the ML line it was running. At the deadline the awaiting side also
-  cancels the call's `CallState` (which forces the next check at once) and then waits
-  ``grace`` seconds more; if the worker is still inside one builtin or host function,
-  `execute` returns the timeout anyway (with the ML line the thread is on) and the thread
-  stops at its next check. A call still queued at its deadline never runs.
+  (``MLResult.queue_time``), and so does compiling (unless the program is cached); building
+  the parser (once per process) does not: `execute` waits for it before the deadline starts.
+  Compiling runs under the deadline (`mlpy.deadline`), so a huge program stops compiling at
+  it and frees its worker. The script's own thread checks the deadline at every budget check
+  (`CallState.tick`). At the deadline the awaiting side applies the watchdog policy of
+  `mlpy.runtime.threads`, the same as `mlpy.run`: `expire` (the call stops at its next
+  check, at the ML line it is on), then ``grace`` seconds, then `overdue` (the timeout is
+  returned although the thread is still inside one builtin or host function; it stops at its
+  next check). A call still queued at its deadline never runs.
 * **Admission.** At most ``max_workers + max_queue`` calls are admitted (running, stuck or
-  waiting for a thread); beyond that `execute` returns at once with ``error_type="Overloaded"``.
-* **Host boundary.** Context, grants and host functions are checked in the caller's thread, so
-  a host mistake is the caller's ``TypeError``/``ValueError`` before anything is queued; the
-  context is deep-copied at that moment (§7.1). The caller's `contextvars` are copied into the
-  worker, so host functions the script calls see them.
+  waiting for a thread); beyond that `execute` returns at once with `ErrorKind.OVERLOADED`.
+* **Host boundary.** `mlpy.call.make_call` checks code, context, grants and host functions in
+  the caller's thread, exactly as `mlpy.run` does, so a host mistake is the caller's
+  ``TypeError``/``ValueError`` before anything is queued; the context is deep-copied at that
+  moment (§7.1). The caller's `contextvars` are copied into the worker, so host functions the
+  script calls see them.
 * **Capabilities** of the executor and of a call are merged: a call may add grants (the union
   of both lists for each kind), never remove the executor's. **Host functions** of a call are
   added to the executor's; a call's function replaces the executor's one of the same name.
@@ -43,46 +32,35 @@ Design (STYLE.md §3.8, adapted to anyio so that asyncio and trio hosts both wor
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import math
-import queue
 import threading
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextvars import Context, copy_context
 from types import TracebackType
 from typing import Any
 
 import anyio
-import anyio.lowlevel
 import anyio.to_thread
 
-from mlpy.api import compile_code, validate_timeout
-from mlpy.compiler.program import Program
-from mlpy.errors import MLCheckErrors, MLLimitError
-from mlpy.language.parser import parser
+from mlpy.call import Call, check_functions, make_call, validate_timeout, warm_up
+from mlpy.compiler.compiled import Program
+from mlpy.errors import ErrorKind, MLCancelledError, MLLimitError, MLOverloadedError
+from mlpy.executor.pool import WorkerPool, waker
 from mlpy.runtime import capabilities as caps
-from mlpy.runtime.convert import is_identifier
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
-from mlpy.runtime.run import HostFunctions, prepare_context, run_prepared
-from mlpy.runtime.state import CURRENT, CallState
-from mlpy.runtime.threads import WORKER_STACK_SIZE, ml_position_of, start_thread, timeout_error
+from mlpy.runtime.run import HostFunctions
+from mlpy.runtime.threads import GRACE, WORKER_STACK_SIZE, expire, overdue, start_thread, timeout_error
 
 __all__ = ["DEFAULT_GRACE", "DEFAULT_MAX_QUEUE", "WORKER_STACK_SIZE", "AsyncMLExecutor"]
 
 #: calls that may wait for a worker thread, beyond those running, when none is given
 DEFAULT_MAX_QUEUE = 256
 #: seconds the awaiting side waits past the deadline for the worker to stop by itself
-DEFAULT_GRACE = 0.25
-
-
-class _Cancelled(MLLimitError):
-    """The call was stopped because its caller went away or the executor shut down."""
-
-    type_name = "Cancelled"
+DEFAULT_GRACE = GRACE
 
 
 class _Phase(enum.Enum):
@@ -96,10 +74,7 @@ class _Job:
     """One call on its way through the executor (fields guarded by the executor's lock)."""
 
     __slots__ = (
-        "source",
-        "inputs",
-        "functions",
-        "grants",
+        "call",
         "state",
         "context",
         "done",
@@ -113,23 +88,12 @@ class _Job:
         "abandoned",
     )
 
-    def __init__(
-        self,
-        source: str | bytes | Program,
-        inputs: dict[str, Any],
-        functions: dict[str, Callable[..., Any]],
-        grants: dict[str, list[str]],
-        state: CallState,
-        submitted: float,
-    ) -> None:
-        self.source = source
-        self.inputs = inputs
-        self.functions = functions
-        self.grants = grants
-        self.state = state
+    def __init__(self, call: Call, submitted: float) -> None:
+        self.call = call
+        self.state = call.new_state()
         self.context: Context = copy_context()
         self.done = anyio.Event()
-        self.wake = _waker(self.done)
+        self.wake = waker(self.done)
         self.submitted = submitted
         self.started = submitted
         self.thread: int | None = None
@@ -137,80 +101,6 @@ class _Job:
         self.result: MLResult | None = None
         self.error: BaseException | None = None
         self.abandoned = False
-
-
-def _waker(event: anyio.Event) -> Callable[[], None]:
-    """A function any thread may call to set ``event`` in the current event loop, never blocking."""
-    native: Any = anyio.lowlevel.current_token().native_token
-    schedule: Callable[[Callable[[], None]], object] = (
-        native.call_soon_threadsafe if isinstance(native, asyncio.AbstractEventLoop) else native.run_sync_soon
-    )
-
-    def wake() -> None:
-        try:
-            schedule(event.set)
-        except RuntimeError:  # the loop has finished (trio.RunFinishedError is one too): nobody waits
-            pass
-
-    return wake
-
-
-class _Workers:
-    """``count`` daemon threads running ``work(job)`` for each job put in their queue.
-
-    The threads start with the first job (an executor built before a fork works in the child).
-    They hold ``work`` (a bound method of the executor) only weakly, so an executor dropped
-    without `AsyncMLExecutor.shutdown` is still collected, and then its threads exit.
-    """
-
-    def __init__(self, count: int, work: Callable[[_Job], None]) -> None:
-        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._work = weakref.WeakMethod(work)
-        self._lock = threading.Lock()
-        self._closed = False
-        self._count = count
-        self._threads: list[threading.Thread] = []
-        self._started = False
-
-    def submit(self, job: _Job) -> None:
-        """Queue ``job`` for the next free thread.
-
-        Raises:
-            RuntimeError: the pool is closed.
-        """
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the worker pool is closed")
-            if not self._started:
-                self._start()
-            self._queue.put(job)
-
-    def close(self) -> None:
-        """Let each thread exit once the jobs already queued are done."""
-        with self._lock:
-            if not self._closed:
-                self._closed = True
-                for _ in range(self._count):
-                    self._queue.put(None)
-
-    def join(self) -> None:
-        """Wait until every thread has exited (after `close`)."""
-        with self._lock:
-            started = self._started
-        for thread in self._threads if started else ():
-            thread.join()
-
-    def _start(self) -> None:
-        self._threads = [start_thread(self._loop, name=f"mlpy-worker-{i}") for i in range(self._count)]
-        self._started = True
-
-    def _loop(self) -> None:
-        while (job := self._queue.get()) is not None:
-            work = self._work()
-            if work is None:
-                return
-            work(job)
-            del work, job  # hold nothing of the executor while waiting for the next job
 
 
 class AsyncMLExecutor:
@@ -250,9 +140,6 @@ class AsyncMLExecutor:
             raise ValueError(f"max_queue must be a non-negative integer, got {max_queue!r}")
         if not isinstance(grace, int | float) or not (math.isfinite(grace) and grace >= 0):
             raise ValueError(f"grace must be a non-negative number of seconds, got {grace!r}")
-        # the parser takes about 0.4 s to build: start it now, off the caller's thread, so the
-        # first calls do not spend their timeout on it
-        start_thread(parser, name="mlpy-warm-parser")
         self.max_workers = max_workers
         self.max_queue = max_queue
         self.strict_security = bool(strict_security)
@@ -260,8 +147,12 @@ class AsyncMLExecutor:
         self.default_timeout = validate_timeout(default_timeout, self.limits.timeout)
         self.grace = float(grace)
         self._grants = caps.normalize(capabilities)
-        self._functions = _check_functions(functions)
-        self._pool = _Workers(max_workers, self._work)
+        self._functions = check_functions(functions)
+        # the parser takes 0.4-0.8 s to build: start it now, off the caller's thread; the first
+        # calls wait for it before their deadlines start
+        self._warm = threading.Event()
+        start_thread(self._warm_up, name="mlpy-warm-parser")
+        self._pool: WorkerPool[_Job] = WorkerPool(max_workers, self._work)
         weakref.finalize(self, self._pool.close)
         self._lock = threading.Lock()
         self._live: set[_Job] = set()
@@ -281,31 +172,45 @@ class AsyncMLExecutor:
         *,
         capabilities: caps.Grants | None = None,
         functions: HostFunctions | None = None,
+        partition: str | None = None,
     ) -> MLResult:
-        """Run ML ``code`` in a worker thread and return its `MLResult` (script errors are results).
+        """Run ML ``code`` (source or a compiled `Program`) in a worker thread; its `MLResult`.
 
-        ``timeout`` (seconds, counted from this call, queue time included) defaults to
-        ``default_timeout``. ``context`` values become top-level variables (deep-copied now).
-        ``capabilities`` add to the executor's grants and ``functions`` to its host functions.
-        A full queue gives ``error_type="Overloaded"`` at once.
+        Script errors are results. ``timeout`` (seconds, counted from this call, queue time
+        included) defaults to ``default_timeout``. ``context`` values become top-level
+        variables (deep-copied now). ``capabilities`` add to the executor's grants and
+        ``functions`` to its host functions. ``partition`` names the caller, whose compiled
+        programs are cached apart from other callers' (docs/security.md). A full queue gives
+        `ErrorKind.OVERLOADED` at once.
 
         Raises:
-            ValueError: ``timeout`` is not a positive finite number; a context key or host
-                function name is not an ML identifier; an unknown capability; a `Program`
-                compiled without strict mode given to a ``strict_security`` executor.
-            TypeError: ``code`` is not text, bytes or a `Program`; a context value is not
-                JSON-like; a host function is not callable.
+            TypeError, ValueError: the host passed bad code, timeout, context, function or
+                grant, exactly as `mlpy.run` (`mlpy.call`).
             RuntimeError: the executor has been shut down.
         """
+        if not self._warm.is_set():
+            await anyio.to_thread.run_sync(self._warm.wait)
         submitted = time.monotonic()
-        seconds = validate_timeout(timeout, self.default_timeout)
-        job = self._prepare(code, seconds, submitted, context, capabilities, functions)
+        call = make_call(
+            code,
+            context,
+            timeout=self.default_timeout if timeout is None else timeout,
+            limits=self.limits,
+            strict=self.strict_security,
+            functions=functions,
+            capabilities=capabilities,
+            base_functions=self._functions,
+            base_grants=self._grants,
+            partition=partition,
+            started=submitted,
+        )
+        job = _Job(call, submitted)
         if not self._admit(job):
             return self._overloaded()
         try:
             result = await self._wait(job)
         except BaseException:
-            self._abandon(job, _Cancelled("the caller stopped waiting for the call"))
+            self._abandon(job, MLCancelledError("the caller stopped waiting for the call"))
             raise
         self._count(result)
         return result
@@ -345,7 +250,7 @@ class AsyncMLExecutor:
             self._closed = True
             live = list(self._live) if cancel else []
         for job in live:
-            self._stop(job, _Cancelled("the executor was shut down"))
+            self._stop(job, MLCancelledError("the executor was shut down"))
         self._pool.close()
         if wait:
             self._pool.join()
@@ -368,27 +273,11 @@ class AsyncMLExecutor:
 
     # -- the caller's side ------------------------------------------------------------------
 
-    def _prepare(
-        self,
-        code: object,
-        seconds: float,
-        submitted: float,
-        context: Mapping[str, Any] | None,
-        capabilities: caps.Grants | None,
-        functions: HostFunctions | None,
-    ) -> _Job:
-        """Check everything the host passed and build the job (in the caller's thread)."""
-        source = _check_code(code, self.strict_security)
-        state = CallState(self.limits, timeout=seconds, deadline=submitted + seconds)
-        token = CURRENT.set(state)  # context conversion uses this call's limits
+    def _warm_up(self) -> None:
         try:
-            inputs = prepare_context(context)
+            warm_up()
         finally:
-            CURRENT.reset(token)
-        grants = _merge_grants(self._grants, caps.normalize(capabilities))
-        state.capabilities = grants
-        merged = {**self._functions, **_check_functions(functions)}
-        return _Job(source, inputs, merged, grants, state, submitted)
+            self._warm.set()  # a failed build fails again, visibly, in the first compile
 
     def _admit(self, job: _Job) -> bool:
         """Queue ``job`` if there is room; False (and counted as rejected) if not.
@@ -415,7 +304,7 @@ class AsyncMLExecutor:
 
     async def _wait(self, job: _Job) -> MLResult:
         """The job's result; at its deadline stop it, and give up on it ``grace`` seconds later."""
-        with anyio.move_on_after(job.state.deadline - time.monotonic()):
+        with anyio.move_on_after(job.call.deadline - time.monotonic()):
             await job.done.wait()
         if not job.done.is_set():
             dropped = self._expire(job)
@@ -440,7 +329,7 @@ class AsyncMLExecutor:
                 waited = time.monotonic() - job.submitted
                 return MLResult.failure(timeout_error(job.state), queue_time=waited)
             if job.phase is _Phase.RUNNING:
-                job.state.cancel(timeout_error(job.state))
+                expire(job.state)
         return None
 
     def _give_up(self, job: _Job) -> MLResult | None:
@@ -451,9 +340,8 @@ class AsyncMLExecutor:
             job.abandoned = True
             self._stuck += 1
             thread = job.thread
-        error = timeout_error(job.state).with_span(ml_position_of(thread))
         return MLResult.failure(
-            error,
+            overdue(job.state, thread),
             stdout=job.state.stdout(),
             execution_time=time.monotonic() - job.started,
             queue_time=job.started - job.submitted,
@@ -464,7 +352,6 @@ class AsyncMLExecutor:
         if job.error is not None:
             raise job.error
         assert job.result is not None
-        job.result.queue_time = job.started - job.submitted
         return job.result
 
     def _abandon(self, job: _Job, reason: MLLimitError) -> None:
@@ -492,21 +379,17 @@ class AsyncMLExecutor:
                 return
             job.phase = _Phase.DONE
             job.started = time.monotonic()
-            job.result = MLResult.failure(reason)
+            job.result = MLResult.failure(reason, queue_time=job.started - job.submitted)
             self._queued -= 1
             self._live.discard(job)
         job.wake()
 
     def _overloaded(self) -> MLResult:
-        message = (
-            f"the executor is overloaded: {self.max_workers} workers busy and "
-            f"{self.max_queue} calls waiting (max_queue); try again later"
-        )
-        return MLResult(
-            success=False,
-            error=f"Overloaded: {message}",
-            error_type="Overloaded",
-            errors=[{"error_type": "Overloaded", "message": message, "line": None, "column": None}],
+        return MLResult.failure(
+            MLOverloadedError(
+                f"the executor is overloaded: {self.max_workers} workers busy and "
+                f"{self.max_queue} calls waiting (max_queue); try again later"
+            )
         )
 
     def _count(self, result: MLResult) -> None:
@@ -514,9 +397,9 @@ class AsyncMLExecutor:
             "succeeded"
             if result.success
             else "timed_out"
-            if result.error_type == "TimeoutError"
+            if result.kind is ErrorKind.TIMEOUT
             else "cancelled"
-            if result.error_type == "Cancelled"
+            if result.kind is ErrorKind.CANCELLED
             else "failed"
         )
         with self._lock:
@@ -537,7 +420,7 @@ class AsyncMLExecutor:
         result: MLResult | None = None
         error: BaseException | None = None
         try:
-            result = job.context.run(self._run, job)
+            result = job.context.run(job.call.execute, job.state, queue_time=job.started - job.submitted)
         except BaseException as exc:  # a host error (bad function or grant) for the caller
             error = exc
         finally:
@@ -550,77 +433,6 @@ class AsyncMLExecutor:
                 self._live.discard(job)
             job.wake()
 
-    def _run(self, job: _Job) -> MLResult:
-        """Compile (or fetch from the cache) and run the job's program, in the worker thread."""
-        state = job.state
-        if state.stop is not None:
-            return MLResult.failure(state.stop)
-        if time.monotonic() >= state.deadline:  # the whole timeout went by in the queue
-            return MLResult.failure(timeout_error(state))
-        if isinstance(job.source, Program):
-            program = job.source
-        else:
-            try:
-                program = compile_code(job.source, strict=self.strict_security)
-            except MLCheckErrors as e:
-                return MLResult.failure(e)
-        return run_prepared(
-            program, job.inputs, limits=self.limits, state=state, functions=job.functions, grants=job.grants
-        )
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_code(code: object, strict: bool) -> str | bytes | Program:
-    """``code`` if it is something `execute` can run.
-
-    Raises:
-        TypeError: not text, bytes or a `Program`.
-        ValueError: a `Program` compiled without strict mode given to a strict executor.
-    """
-    if isinstance(code, Program):
-        if strict and not code.strict:
-            raise ValueError("a strict_security executor needs a Program compiled with strict=True")
-        return code
-    if isinstance(code, str | bytes):
-        return code
-    if isinstance(code, bytearray):
-        return bytes(code)
-    raise TypeError(f"ML code must be a str, bytes or Program, not {type(code).__name__}")
-
-
-def _check_functions(functions: HostFunctions | None) -> dict[str, Callable[..., Any]]:
-    """Host functions by name, checked (§7.1).
-
-    Raises:
-        ValueError: a name that is not an ML identifier.
-        TypeError: ``functions`` is not a mapping, or a value is not callable.
-    """
-    if functions is None:
-        return {}
-    if not isinstance(functions, Mapping):
-        raise TypeError(f"functions must be a dict of name to callable, not {type(functions).__name__}")
-    out: dict[str, Callable[..., Any]] = {}
-    for name, fn in functions.items():
-        if not is_identifier(name):
-            raise ValueError(f"host function name {name!r} is not an ML identifier")
-        if not callable(fn):
-            raise TypeError(f"host function {name!r} is not callable")
-        out[name] = fn
-    return out
-
-
-def _merge_grants(base: dict[str, list[str]], extra: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The union of two normalized grants, per kind, keeping order and dropping repeats."""
-    merged = {kind: list(values) for kind, values in base.items()}
-    for kind, values in extra.items():
-        have = merged.setdefault(kind, [])
-        have.extend(v for v in values if v not in have)
-    return merged
-
-
