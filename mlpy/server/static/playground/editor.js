@@ -312,11 +312,14 @@ class MLEditor {
   /** Line and column (1-based) under the mouse, from the monospace grid. */
   positionAt(event) {
     const style = getComputedStyle(this.input);
-    const probe = document.createElement("span");
-    probe.textContent = "M".repeat(20);
-    this.code.appendChild(probe);
-    const charWidth = probe.getBoundingClientRect().width / 20;
-    probe.remove();
+    if (!this.charWidth) { // measured once: the font is monospace and does not change
+      const probe = document.createElement("span");
+      probe.textContent = "M".repeat(20);
+      this.code.appendChild(probe);
+      this.charWidth = probe.getBoundingClientRect().width / 20;
+      probe.remove();
+    }
+    const charWidth = this.charWidth;
     const lineHeight = parseFloat(style.lineHeight);
     const box = this.input.getBoundingClientRect();
     const x = event.clientX - box.left - parseFloat(style.paddingLeft) + this.input.scrollLeft;

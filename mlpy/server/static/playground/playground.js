@@ -28,7 +28,12 @@ async function api(method, path, body) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const key = sessionStorage.getItem(KEY_STORAGE);
   if (key) headers["X-API-Key"] = key;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    return { status: 0, ok: false, data: { detail: `cannot reach the service (${e.message})` } };
+  }
   const type = response.headers.get("content-type") || "";
   const data = type.includes("json") ? await response.json().catch(() => null) : await response.text();
   return { status: response.status, ok: response.ok, data };
@@ -38,6 +43,7 @@ async function api(method, path, body) {
 function httpError(res) {
   const d = res.data && res.data.detail !== undefined ? res.data.detail : res.data;
   if (Array.isArray(d)) return d.map((e) => `${(e.loc || []).join(".")}: ${e.msg}`).join("\n");
+  if (res.status === 0) return d;
   if (res.status === 401 || res.status === 403) return `HTTP ${res.status}: ${typeof d === "string" ? d : "an API key is needed"} (set the API key field)`;
   return `HTTP ${res.status}: ${typeof d === "string" ? d : JSON.stringify(d)}`;
 }
