@@ -42,15 +42,17 @@ from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 
 if typing.TYPE_CHECKING:
-    from mlpy.api import check, run, transpile
+    from mlpy.api import check, diagnostics, run, transpile
     from mlpy.compiler.program import compile_ml
     from mlpy.executor import AsyncMLExecutor
+    from mlpy.language.diagnostics import Diagnostic, Severity
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncMLExecutor",
     "ErrorKind",
+    "Diagnostic",
     "Limits",
     "MLCancelledError",
     "MLCheckErrors",
@@ -70,9 +72,11 @@ __all__ = [
     "MLValueError",
     "MLZeroDivisionError",
     "Program",
+    "Severity",
     "__version__",
     "check",
     "compile_ml",
+    "diagnostics",
     "run",
     "transpile",
 ]
@@ -82,6 +86,9 @@ _LAZY = {
     "AsyncMLExecutor": "mlpy.executor",
     "check": "mlpy.api",
     "compile_ml": "mlpy.compiler.program",
+    "diagnostics": "mlpy.api",
+    "Diagnostic": "mlpy.language.diagnostics",
+    "Severity": "mlpy.language.diagnostics",
     "run": "mlpy.api",
     "transpile": "mlpy.api",
 }

@@ -16,13 +16,15 @@ from mlpy.call import compile_code, decode, make_call, source_of, validate_timeo
 from mlpy.compiler.compiled import Program
 from mlpy.compiler.program import check_source
 from mlpy.errors import MLError, MLSyntaxError
+from mlpy.language.check import diagnose
+from mlpy.language.diagnostics import Diagnostic
 from mlpy.runtime.capabilities import Grants
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 from mlpy.runtime.run import HostFunctions
-from mlpy.runtime.threads import run_watched
+from mlpy.runtime.threads import WATCHDOG
 
-__all__ = ["check", "compile_code", "run", "transpile", "validate_timeout"]
+__all__ = ["check", "compile_code", "diagnostics", "run", "transpile", "validate_timeout"]
 
 
 def run(
@@ -63,7 +65,7 @@ def run(
         partition=partition,
     )
     state = call.new_state()
-    outcome = run_watched(lambda: call.execute(state), state)
+    outcome = WATCHDOG.run(lambda: call.execute(state), state)
     if isinstance(outcome, MLResult):
         return outcome
     return MLResult.failure(outcome, execution_time=call.timeout)
@@ -93,3 +95,24 @@ def check(code: str | bytes | Program, *, strict_security: bool = False) -> list
     except MLSyntaxError as e:
         return [e]
     return check_source(text, strict=strict_security)
+
+
+def diagnostics(code: str | bytes | Program, *, strict_security: bool = False) -> list[Diagnostic]:
+    """Every error *and warning* found in ML ``code`` before running it, in source order.
+
+    `check` returns the errors only (as `MLError`s, its type unchanged); this is the channel
+    for warnings too (an unknown escape such as ``"\\d"``, kept as written, LANGUAGE.md §1.5).
+    Each `Diagnostic` has a `Severity` (``ERROR`` or ``WARNING``), a ``kind`` (the ML error
+    type, or ``"Warning"``), a message and a position. A program with only warnings runs.
+
+    Raises:
+        TypeError, ValueError: as `run` for ``code``.
+    """
+    source = source_of(code, strict=strict_security)
+    if isinstance(source, Program):
+        return []  # checked when it was compiled
+    try:
+        text = decode(source)
+    except MLSyntaxError as e:
+        return [Diagnostic.of_error(e)]
+    return diagnose(text, strict=strict_security)

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from mlpy import __version__
-from mlpy.api import check, run, transpile
+from mlpy.api import diagnostics, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
+from mlpy.language.diagnostics import Diagnostic, Severity
 from mlpy.repl import DEFAULT_TIMEOUT
 from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
@@ -68,9 +69,10 @@ def _context(arg: str | None) -> dict[str, Any] | None:
     return value
 
 
-def _show(error: MLError, name: str, source: str) -> str:
+def _show(error: MLError | Diagnostic, name: str, source: str) -> str:
     where = f"{name}:{error.line}:{error.column}: " if error.line else f"{name}: "
-    text = f"{where}{error.error_type}: {error.message}"
+    kind = error.kind if isinstance(error, Diagnostic) else error.error_type
+    text = f"{where}{kind}: {error.message}"
     if error.line and error.column:
         caret = snippet(source, error.line, error.column)
         if caret:
@@ -122,32 +124,34 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     code = _read(args.file)
-    errors = check(code, strict_security=args.strict)
+    found = diagnostics(code, strict_security=args.strict)
+    errors = [d for d in found if d.severity is Severity.ERROR]
     if args.json:  # one JSON object per line on stdout, the shape editors and CI read
-        for err in errors:
-            print(json.dumps(_diagnostic(err, args.file), ensure_ascii=False))
+        for item in found:
+            print(json.dumps(_diagnostic(item, args.file), ensure_ascii=False))
         return 1 if errors else 0
     text = code.decode("utf-8", "replace")
-    for err in errors:
-        print(_show(err, args.file, text), file=sys.stderr)
+    for item in found:
+        print(_show(item, args.file, text), file=sys.stderr)
     if errors:
         return 1
-    print(f"{args.file}: ok")
+    warned = len(found)
+    print(f"{args.file}: ok" + (f" ({warned} warning{'s' * (warned > 1)})" if warned else ""))
     return 0
 
 
-def _diagnostic(error: MLError, name: str) -> dict[str, Any]:
-    """``error`` as a ``check --json`` line: where (1-based, end column exclusive) and what."""
-    span = error.span
+def _diagnostic(item: Diagnostic, name: str) -> dict[str, Any]:
+    """``item`` as a ``check --json`` line: where (1-based, end column exclusive) and what."""
+    span = item.span
     return {
         "file": name,
         "line": span.line if span else None,
         "column": span.column if span else None,
         "end_line": span.end_line if span else None,
         "end_column": span.end_column if span else None,
-        "severity": "error",
-        "type": error.error_type,
-        "message": error.message,
+        "severity": str(item.severity),
+        "type": item.kind,
+        "message": item.message,
     }
 
 
@@ -194,11 +198,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--strict", action="store_true", help="strict security mode (§9)")
     i.set_defaults(fn=_cmd_repl)
-    s = sub.add_parser("serve", help="run the HTTP service")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1)
-    s.add_argument("--strict", action="store_true")
+    s = sub.add_parser(
+        "serve",
+        help="run the HTTP service",
+        description="Serve the HTTP API (POST /execute, GET /calculate, GET /health, /docs) with uvicorn.",
+        epilog="Other settings are MLPY_* environment variables (MLPY_WORKERS threads per process, "
+        "MLPY_DEFAULT_TIMEOUT, MLPY_MAX_TIMEOUT, MLPY_MAX_CODE_BYTES, MLPY_MAX_CONTEXT_BYTES, "
+        "MLPY_MAX_QUEUE, MLPY_CORS_ORIGINS): see docs/http.md. A bad one stops the start, named.",
+    )
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="TCP port, 0 to 65535 (default 8000)")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each runs its own executor of MLPY_WORKERS threads",
+    )
+    s.add_argument(
+        "--strict",
+        action="store_true",
+        help="strict security mode (LANGUAGE.md §9) for every script; sets MLPY_STRICT",
+    )
     s.set_defaults(fn=_cmd_serve)
     return p
 

@@ -23,11 +23,16 @@ hosts compare kinds, never strings.
 
 `MLCheckErrors` carries a list of errors found before running (syntax, check and security
 errors together), because the check pass reports all of them at once.
+
+A runtime error also carries the ML call stack where it happened (`MLError.stack`, a tuple of
+`StackFrame`, outermost call first): function names and ML positions only, never Python
+frames.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from mlpy.source import Span
@@ -50,7 +55,27 @@ __all__ = [
     "MLTypeError",
     "MLValueError",
     "MLZeroDivisionError",
+    "StackFrame",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class StackFrame:
+    """One ML call on the stack of a runtime error, and where it was when the error happened."""
+
+    #: the ML function's name; ``"fn"`` for an arrow function, ``"<main>"`` for the top level
+    function: str
+    #: 1-based ML line and column: the error's position in the innermost frame, the position
+    #: of the call to the next frame in every other
+    line: int
+    column: int
+    #: calls left out just before this frame (a deep recursion is shown shortened)
+    omitted: int = 0
+
+    def format(self) -> str:
+        """``inner at line 3, column 9`` (preceded by ``... 480 more calls ...`` if any)."""
+        more = f"... {self.omitted} more call{'s' * (self.omitted > 1)} ...\n" if self.omitted else ""
+        return f"{more}{self.function} at line {self.line}, column {self.column}"
 
 
 class ErrorKind(enum.StrEnum):
@@ -84,6 +109,8 @@ class MLError(Exception):
     plain string value of an `ErrorKind` (scripts see it as ``e.type``, a plain ML string)."""
 
     type_name: ClassVar[str] = ErrorKind.ERROR.value
+    #: the ML call stack of a runtime error, outermost first (empty before running)
+    stack: tuple[StackFrame, ...] = ()
 
     def __init__(self, message: str, span: Span | None = None) -> None:
         super().__init__(message)
@@ -120,6 +147,10 @@ class MLError(Exception):
         """One line: ``TypeError at line 3, column 9: cannot add number and array``."""
         where = f" at line {self.span.line}, column {self.span.column}" if self.span else ""
         return f"{self.error_type}{where}: {self.message}"
+
+    def format_stack(self) -> str:
+        """The ML call stack, one frame a line, outermost first ("" when there is none)."""
+        return "\n".join(frame.format() for frame in self.stack)
 
     def __str__(self) -> str:
         return self.format()

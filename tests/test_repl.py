@@ -205,6 +205,19 @@ def test_check_json_lines(tmp_path: Path) -> None:
     assert all(d["file"] == str(tmp_path / "s.ml") and d["end_column"] > d["column"] for d in lines)
 
 
+def test_check_json_reports_warnings_and_exits_0(tmp_path: Path) -> None:
+    done = _check_json(tmp_path, 'pattern = "\\w+";\nresult = pattern;\n')
+    assert done.returncode == 0
+    [d] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (d["severity"], d["type"], d["line"], d["column"], d["end_column"]) == (
+        "warning",
+        "Warning",
+        1,
+        12,
+        14,
+    )
+
+
 def test_check_json_of_a_valid_file_prints_nothing(tmp_path: Path) -> None:
     done = _check_json(tmp_path, "result = 1;\n")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

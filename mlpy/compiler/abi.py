@@ -40,6 +40,7 @@ ITER = PREFIX + "iter"
 ADD = PREFIX + "add"
 MUL = PREFIX + "mul"
 MOD = PREFIX + "mod"
+POW = PREFIX + "pow"
 EQ = PREFIX + "eq"
 NE = PREFIX + "ne"
 LT = PREFIX + "lt"
@@ -75,6 +76,7 @@ ABI_NAMES = frozenset(
         ADD,
         MUL,
         MOD,
+        POW,
         EQ,
         NE,
         LT,

@@ -1,7 +1,7 @@
 """Codegen: ML nodes → a Python ``ast.Module``, one function per node kind.
 
 Layer 2 (compiler): imports the standard library, `mlpy.language.nodes`, `mlpy.source`,
-`mlpy.compiler.abi` and `mlpy.compiler.scope`.
+`mlpy.deadline`, `mlpy.compiler.abi` and `mlpy.compiler.scope`.
 
 Python nodes are built directly (never Python source text), so ML identifiers and literals are
 data and need no escaping. Each construct's nodes carry its ML span: `_stamp` gives every new
@@ -10,7 +10,7 @@ position *is* its ML line and column.
 
 What the generated code looks like (``ast.unparse`` shows it): every dynamic operation whose
 meaning depends on types goes through a guard named in `abi` (member access, indexing, calls of
-anything that is not a static function, iteration, ``+ * %`` and comparisons); ``- / //``,
+anything that is not a static function, iteration, ``+ * % **`` and comparisons); ``- / //``,
 unary operators, ``&& || !`` and the ternary are Python's own, whose semantics already match
 ML's for ML values. Every loop body and function entry starts with `budget_check`. Function
 declarations are hoisted to the top of their block; arrow functions become nested ``def``s
@@ -26,6 +26,7 @@ from typing import Any, TypeVar, assert_never
 
 from mlpy.compiler import abi
 from mlpy.compiler.scope import Scope, analyze, is_int
+from mlpy.deadline import check as check_deadline
 from mlpy.language import nodes as ml
 from mlpy.source import Span
 
@@ -37,6 +38,7 @@ _GUARDED_OPS = {
     ml.BinaryOp.ADD: abi.ADD,
     ml.BinaryOp.MUL: abi.MUL,
     ml.BinaryOp.MOD: abi.MOD,
+    ml.BinaryOp.POW: abi.POW,
     ml.BinaryOp.EQ: abi.EQ,
     ml.BinaryOp.NE: abi.NE,
     ml.BinaryOp.LT: abi.LT,
@@ -175,6 +177,7 @@ class _Gen:
         ordered += [s for s in body if not isinstance(s, ml.FunctionDef)]
         out: list[py.stmt] = []
         for s in ordered:
+            check_deadline()  # a large program stops compiling near the call's deadline
             saved, self.pending = self.pending, []
             stmts = self.stmt(s)
             out.extend(self.pending)

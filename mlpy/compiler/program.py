@@ -27,7 +27,7 @@ from mlpy.compiler.verify import verify
 from mlpy.errors import MLCheckErrors, MLError, MLSyntaxError
 from mlpy.language import nodes as ml
 from mlpy.language.check import STANDARD_MODULES, check, nesting_error
-from mlpy.language.parser import parse
+from mlpy.language.parser import parse_all
 from mlpy.source import Span
 
 __all__ = ["CACHE_SIZE", "Program", "check_source", "clear_cache", "compile_ml", "transpile"]
@@ -123,10 +123,11 @@ def clear_cache() -> None:
 
 
 def _parse_checked(source: str, *, strict: bool, modules: Collection[str]) -> ml.Program:
-    try:
-        tree = parse(source)
-    except MLSyntaxError as e:
-        raise MLCheckErrors([e]) from None
+    parsed = parse_all(source)  # every syntax error, not only the first
+    if parsed.errors:
+        raise MLCheckErrors(list(parsed.errors))
+    tree = parsed.program
+    assert tree is not None
     errors = check(tree, modules=modules, strict=strict)
     if errors:
         raise MLCheckErrors(errors)

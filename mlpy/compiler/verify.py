@@ -1,6 +1,6 @@
 """A default-deny check of the Python AST that codegen produced, run before every ``compile()``.
 
-Layer 2 (compiler): imports the standard library and `mlpy.compiler.abi`.
+Layer 2 (compiler): imports the standard library, `mlpy.deadline` and `mlpy.compiler.abi`.
 
 Codegen is trusted to be right; this verifier makes sure that a codegen bug can never become an
 escape. Only the node kinds codegen is meant to emit are accepted, and only in the shapes it
@@ -15,6 +15,7 @@ import ast as py
 import re
 
 from mlpy.compiler import abi
+from mlpy.deadline import check as check_deadline
 
 __all__ = ["VerificationError", "verify"]
 
@@ -105,7 +106,9 @@ def _check_native_mod(node: py.BinOp) -> None:
 
 def verify(module: py.Module) -> None:
     """Walk ``module`` and raise `VerificationError` at the first thing codegen should not emit."""
-    for node in py.walk(module):
+    for count, node in enumerate(py.walk(module)):
+        if count % 1024 == 1023:
+            check_deadline()  # the walk is linear in the generated code: its clock
         kind = type(node)
         if kind not in _ALLOWED:
             raise VerificationError(f"node {kind.__name__} is not allowed in generated code")

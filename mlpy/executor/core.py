@@ -14,10 +14,10 @@ Design (STYLE.md §3.8, adapted to anyio so that asyncio and trio hosts both wor
   Compiling runs under the deadline (`mlpy.deadline`), so a huge program stops compiling at
   it and frees its worker. The script's own thread checks the deadline at every budget check
   (`CallState.tick`). At the deadline the awaiting side applies the watchdog policy of
-  `mlpy.runtime.threads`, the same as `mlpy.run`: `expire` (the call stops at its next
-  check, at the ML line it is on), then ``grace`` seconds, then `overdue` (the timeout is
-  returned although the thread is still inside one builtin or host function; it stops at its
-  next check). A call still queued at its deadline never runs.
+  `mlpy.runtime.threads.Watchdog`, the one `mlpy.run` uses: ``expire`` (the call stops at its
+  next check, at the ML line it is on), then ``grace`` seconds, then ``overdue`` (the timeout
+  is returned although the thread is still inside one builtin or host function; it stops at
+  its next check). A call still queued at its deadline never runs.
 * **Admission.** At most ``max_workers + max_queue`` calls are admitted (running, stuck or
   waiting for a thread); beyond that `execute` returns at once with `ErrorKind.OVERLOADED`.
 * **Host boundary.** `mlpy.call.make_call` checks code, context, grants and host functions in
@@ -53,7 +53,7 @@ from mlpy.runtime import capabilities as caps
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.result import MLResult
 from mlpy.runtime.run import HostFunctions
-from mlpy.runtime.threads import GRACE, WORKER_STACK_SIZE, expire, overdue, start_thread, timeout_error
+from mlpy.runtime.threads import GRACE, WORKER_STACK_SIZE, Watchdog, start_thread, timeout_error
 
 __all__ = ["DEFAULT_GRACE", "DEFAULT_MAX_QUEUE", "WORKER_STACK_SIZE", "AsyncMLExecutor"]
 
@@ -146,6 +146,7 @@ class AsyncMLExecutor:
         self.limits = limits or Limits()
         self.default_timeout = validate_timeout(default_timeout, self.limits.timeout)
         self.grace = float(grace)
+        self._watchdog = Watchdog(self.grace)
         self._grants = caps.normalize(capabilities)
         self._functions = check_functions(functions)
         # the parser takes 0.4-0.8 s to build: start it now, off the caller's thread; the first
@@ -310,7 +311,7 @@ class AsyncMLExecutor:
             dropped = self._expire(job)
             if dropped is not None:
                 return dropped
-            with anyio.move_on_after(self.grace):
+            with anyio.move_on_after(self._watchdog.grace):
                 await job.done.wait()
             if not job.done.is_set():
                 given_up = self._give_up(job)
@@ -329,7 +330,7 @@ class AsyncMLExecutor:
                 waited = time.monotonic() - job.submitted
                 return MLResult.failure(timeout_error(job.state), queue_time=waited)
             if job.phase is _Phase.RUNNING:
-                expire(job.state)
+                self._watchdog.expire(job.state)
         return None
 
     def _give_up(self, job: _Job) -> MLResult | None:
@@ -341,7 +342,7 @@ class AsyncMLExecutor:
             self._stuck += 1
             thread = job.thread
         return MLResult.failure(
-            overdue(job.state, thread),
+            self._watchdog.overdue(job.state, thread),
             stdout=job.state.stdout(),
             execution_time=time.monotonic() - job.started,
             queue_time=job.started - job.submitted,

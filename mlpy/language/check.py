@@ -1,7 +1,7 @@
 """The static check pass: every error that can be found before a program runs, all at once.
 
-Layer 1 (language): imports the standard library, `mlpy.source`, `mlpy.errors` and
-`mlpy.language.nodes`.
+Layer 1 (language): imports the standard library, `mlpy.source`, `mlpy.errors`,
+`mlpy.deadline` and `mlpy.language.*`.
 
 Like Starlark's resolver, the grammar accepts a larger set of programs than are valid and this
 pass rejects the rest, each error with its position (§2.1, §1.3, §2.8, §2.9, §9):
@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
+from mlpy.deadline import check as check_deadline
 from mlpy.errors import MLError, MLSecurityError, MLSyntaxError
 from mlpy.language import nodes as ml
+from mlpy.language.diagnostics import Diagnostic
+from mlpy.language.parser import DEADLINE_EVERY, parse_all
 from mlpy.source import Span
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "STANDARD_MODULES",
     "STRICT_BUILTINS",
     "check",
+    "diagnose",
 ]
 
 #: §6.1 modules that need no grant
@@ -84,6 +88,7 @@ class _Checker:
 
     def block(self, body: tuple[ml.Stmt, ...], ctx: _Context) -> None:
         for stmt in body:
+            check_deadline()
             self.stmt(stmt, ctx)
 
     def stmt(self, s: ml.Stmt, ctx: _Context) -> None:
@@ -254,8 +259,12 @@ def nesting_error(program: ml.Program, limit: int = MAX_NESTING) -> MLSyntaxErro
     way every time, rather than by Python's compiler depending on the process's recursion limit.
     """
     stack: list[tuple[object, int]] = [(program, 0)]
+    visited = 0
     while stack:
         node, depth = stack.pop()
+        visited += 1
+        if visited % DEADLINE_EVERY == 0:  # this walk visits every node: the pass's clock
+            check_deadline()
         if depth > limit:
             span = getattr(node, "span", None)
             return MLSyntaxError(f"program is nested too deeply (more than {limit} levels)", span)
@@ -289,3 +298,21 @@ def check(
     checker = _Checker(modules=modules, strict=strict)
     checker.block(program.body, _Context())
     return sorted(checker.errors, key=lambda e: (e.line or 0, e.column or 0))
+
+
+def diagnose(
+    text: str, *, modules: Collection[str] = STANDARD_MODULES, strict: bool = False
+) -> list[Diagnostic]:
+    """Every error (syntax errors, all of them, else the check pass's) and warning found in
+    ML source ``text``, in source order.
+
+    Raises:
+        MLTimeoutError: the deadline of `mlpy.deadline.within` passed.
+        TypeError: ``text`` is not a ``str``.
+    """
+    parsed = parse_all(text)
+    errors: list[MLError] = list(parsed.errors)
+    if parsed.program is not None:
+        errors = check(parsed.program, modules=modules, strict=strict)
+    found = [Diagnostic.of_error(e) for e in errors] + list(parsed.warnings)
+    return sorted(found, key=lambda d: (d.line or 0, d.column or 0))

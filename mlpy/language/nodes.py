@@ -76,6 +76,7 @@ class BinaryOp(StrEnum):
     DIV = "/"
     FLOORDIV = "//"
     MOD = "%"
+    POW = "**"
     EQ = "=="
     NE = "!="
     LT = "<"

@@ -1,48 +1,115 @@
-"""Parse ML source text into `mlpy.language.nodes`.
+"""Parse ML source text into `mlpy.language.nodes`, recovering after errors to report them all.
 
-Layer 1 (language): imports the standard library, lark, `mlpy.source`, `mlpy.errors` and
-`mlpy.language.nodes`. This is the only module that touches Lark: no Lark exception leaves it.
+Layer 1 (language): imports the standard library, lark, `mlpy.source`, `mlpy.errors`,
+`mlpy.deadline` and `mlpy.language.*`. This package is the only user of Lark: no Lark
+exception leaves it.
 
 The grammar is LALR(1) with the contextual lexer, built once per process. The tree is built
-by an *internal* transformer (callbacks run as the parser reduces), which is faster than
-building a parse tree first and, being iterative, never recurses however deeply the source
-nests. Spans come from the kept tokens (keywords and brackets are named terminals).
+by an *internal* transformer (`mlpy.language.build`: callbacks run as the parser reduces),
+which is faster than building a parse tree first and, being iterative, never recurses however
+deeply the source nests. Spans come from the kept tokens (keywords and brackets are named
+terminals).
+
+`parse_all` drives Lark's interactive parser token by token (what ``Lark.parse`` does
+inside), which lets it:
+
+* check the call's deadline (`mlpy.deadline`) every `DEADLINE_EVERY` tokens, so a 1 MB program
+  stops near the deadline instead of being parsed to the end;
+* recover from a syntax error in panic mode, as C compilers do: the partial statement is
+  popped off the parser's stack back to a state where a statement may start, then tokens are
+  skipped up to the next ``;`` at the same brace depth, a ``}`` that closes the enclosing
+  block, or a keyword that starts a statement; the parse goes on from there. Errors the skip
+  would cause are not reported, so every error listed is one a user must fix, in source order
+  (at most `MAX_ERRORS`). An unterminated string or comment ends the parse (all that follows
+  is inside it).
+
+Cost: linear in the tokens (each is lexed and fed once; recovery pops each stack entry at most
+once); each error costs one ``accepts()`` probe of the parser (proportional to the grammar's
+terminals, not the program).
 """
 
 from __future__ import annotations
 
 import functools
-import math
-import re
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer
-from lark.exceptions import (
-    LarkError,
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
+from lark import Lark, Token
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken, VisitError
 
+from mlpy.deadline import check as check_deadline
 from mlpy.errors import MLSyntaxError
 from mlpy.language import nodes as ml
+from mlpy.language import syntax_errors
+from mlpy.language.build import Build
+from mlpy.language.diagnostics import Diagnostic, collecting
+from mlpy.language.grammar_cache import cached_parser
 from mlpy.source import Span
 
-__all__ = ["MAX_SOURCE_CHARS", "RESERVED_WORDS", "parse", "parser"]
+__all__ = [
+    "DEADLINE_EVERY",
+    "MAX_ERRORS",
+    "MAX_SOURCE_CHARS",
+    "RESERVED_WORDS",
+    "ParseResult",
+    "grammar_text",
+    "parse",
+    "parse_all",
+    "parser",
+]
 
 #: the largest source accepted, in characters
 MAX_SOURCE_CHARS = 1_000_000
+#: syntax errors listed for one program before the parse gives up
+MAX_ERRORS = 50
+#: tokens between two deadline checks
+DEADLINE_EVERY = 256
+
+#: terminals that can only start a statement: where panic mode may resume
+_STATEMENT_STARTS = frozenset(
+    {"IF", "WHILE", "FOR", "FUNCTION", "TRY", "RETURN", "BREAK", "CONTINUE", "THROW", "NONLOCAL", "IMPORT"}
+    | {"CAPABILITY"}
+)
+
+
+#: a parser state where a statement may start takes both (a state that takes `while` alone
+#: is an object key or member name: `{while: 1}`, `o.while`)
+_STATEMENT_STATE = frozenset({"WHILE", "LPAR"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What parsing found: the tree (None if there were errors), every syntax error in source
+    order, and the warnings (§1.5 unknown escapes)."""
+
+    program: ml.Program | None
+    errors: tuple[MLSyntaxError, ...]
+    warnings: tuple[Diagnostic, ...]
 
 
 def parse(text: str) -> ml.Program:
     """Parse a whole ML program.
 
     Raises:
-        MLSyntaxError: the text is not a valid program; the error has the ML line and column.
+        MLSyntaxError: the text is not a valid program: the first error (`parse_all` gives all).
+        MLTimeoutError: the deadline of `mlpy.deadline.within` passed while parsing.
+        TypeError: ``text`` is not a ``str``.
+    """
+    result = parse_all(text)
+    if result.errors:
+        raise result.errors[0]
+    assert result.program is not None
+    return result.program
+
+
+def parse_all(text: str) -> ParseResult:
+    """Parse a whole ML program, listing every syntax error (see the module docstring).
+
+    Raises:
+        MLTimeoutError: the deadline of `mlpy.deadline.within` passed while parsing.
         TypeError: ``text`` is not a ``str``.
     """
     if not isinstance(text, str):
@@ -51,28 +118,223 @@ def parse(text: str) -> ml.Program:
         text = text[1:]
     if "\r" in text:  # every line ending is "\n", as Python reads source files
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _check_text(text)
     try:
-        program = parser().parse(text)
-    except UnexpectedInput as e:
-        raise _syntax_error(e, text) from None
-    except VisitError as e:  # a callback raised: our own MLSyntaxError, unwrapped
-        if isinstance(e.orig_exc, MLSyntaxError):
+        _check_text(text)
+    except MLSyntaxError as e:
+        return ParseResult(None, (e,), ())
+    with collecting() as found:
+        driver = _Driver(text)
+        try:
+            program = driver.run()
+        except VisitError as e:  # pragma: no cover - a callback bug, not the user's error
             raise e.orig_exc from None
-        raise
-    except MLSyntaxError:
-        raise
-    except LarkError as e:  # pragma: no cover - defensive: nothing of Lark's escapes
-        raise MLSyntaxError(f"invalid program: {e}") from None
+    errors = sorted([*driver.errors, *found.errors], key=lambda e: (e.line or 0, e.column or 0))
+    if errors:
+        return ParseResult(None, tuple(errors[:MAX_ERRORS]), tuple(found.warnings))
     assert isinstance(program, ml.Program)
-    return program
+    return ParseResult(program, (), tuple(found.warnings))
+
+
+class _Driver:
+    """Feeds the tokens of one text to Lark's interactive parser, recovering after errors."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ip = parser().parse_interactive(text)
+        self.errors: list[MLSyntaxError] = []
+        #: panic mode: dropping tokens until a place where a statement may start
+        self.skipping = False
+        #: braces opened (and not closed) in the part being skipped
+        self.depth = 0
+        #: the last token the parser took
+        self.last: Token | None = None
+        #: an error after which nothing more can be parsed (or too many errors)
+        self.stopped = False
+        #: the line of the last error, while errors are not reported (an error's own
+        #: consequences on its line, until a `;` or `}` ends the statement or a later line starts)
+        self.quiet_line = 0
+
+    def _tokens(self) -> Iterator[Token]:
+        return iter(self.ip.lexer_thread.lex(self.ip.parser_state))  # type: ignore[no-untyped-call]
+
+    def run(self) -> Any:
+        """The program's tree, or None if there were errors."""
+        tokens = self._tokens()
+        count = 0
+        while not self.stopped:
+            count += 1
+            if count % DEADLINE_EVERY == 0:
+                check_deadline()
+            try:
+                tok = next(tokens)
+            except StopIteration:
+                break
+            except UnexpectedToken as e:  # the contextual lexer met a token this state refuses
+                tokens = self._tokens()  # the generator ended with the exception
+                tok = e.token
+            except UnexpectedCharacters as e:
+                tokens = self._tokens()
+                self._bad_character(e)
+                continue
+            self._take(tok)
+        return None if self.stopped else self._end()
+
+    def _take(self, tok: Token) -> None:
+        if self.skipping and not self._resumes_at(tok):
+            return
+        try:
+            self.ip.feed_token(tok)
+        except UnexpectedToken:
+            self._error(tok)
+            return
+        self.last = tok
+        if self.quiet_line and (tok.type in ("_SEMI", "RBRACE") or (tok.line or 0) > self.quiet_line):
+            self.quiet_line = 0
+
+    def _error(self, tok: Token) -> None:
+        if self.skipping:  # an error right where panic mode resumed: keep skipping, silently
+            return
+        expected = self._acceptable()
+        values = self.ip.parser_state.value_stack
+        self._record(syntax_errors.unexpected_token(tok, expected, self.last, values, self.text))
+        if "_SEMI" in expected and self._insert_semicolon(tok):
+            return
+        self._panic()
+        if self._resumes_at(tok):
+            try:
+                self.ip.feed_token(tok)
+                self.last = tok
+            except UnexpectedToken:
+                self.skipping = True
+
+    def _insert_semicolon(self, tok: Token) -> bool:
+        """Repair a missing ``;`` (the most common error): feed one, then ``tok``; True if
+        the parser took both (the error is reported already)."""
+        if self.last is None:
+            return False
+        try:
+            self.ip.feed_token(Token.new_borrow_pos("_SEMI", ";", self.last))
+        except UnexpectedToken:  # pragma: no cover - `;` was among the accepted terminals
+            return False
+        try:
+            self.ip.feed_token(tok)
+        except UnexpectedToken:
+            return False
+        self.last = tok
+        return True
+
+    def _bad_character(self, e: UnexpectedCharacters) -> None:
+        if syntax_errors.unterminated(e, self.text):
+            if not self.skipping:
+                self._record(syntax_errors.unexpected_char(e, self.text))
+            self.stopped = True
+            return
+        if not self.skipping:
+            self._record(syntax_errors.unexpected_char(e, self.text))
+            self._panic()
+        lexer_state = self.ip.lexer_thread.state
+        assert lexer_state is not None
+        pos = lexer_state.line_ctr.char_pos
+        lexer_state.line_ctr.feed(self.text[pos : pos + 1])  # step over the character
+
+    def _record(self, error: MLSyntaxError) -> None:
+        if self.quiet_line:
+            return
+        self.errors.append(error)
+        self.quiet_line = error.line or 1
+        if len(self.errors) >= MAX_ERRORS:
+            self.stopped = True
+
+    def _acceptable(self) -> set[str]:
+        """The terminals the parser could really take here.
+
+        The state's table holds the lookaheads of reductions, which after a shift can be the
+        follow sets of unrelated contexts (``x = {a: 1`` would "expect" ``;``); asking the
+        interactive parser which terminals it accepts gives the exact set.
+        """
+        try:
+            return set(self.ip.accepts())  # type: ignore[no-untyped-call]
+        except (LarkError, MLSyntaxError):  # pragma: no cover - a callback refused a probe
+            return {t for t in self._choices() if t.isupper()}
+
+    def _choices(self) -> dict[str, Any]:
+        """The parse table's actions in the current state (terminals and rule names)."""
+        actions: dict[str, Any] = self.ip.choices()  # type: ignore[no-untyped-call]
+        return actions
+
+    def _panic(self) -> None:
+        """Pop the partial statement off the parser's stacks and start skipping tokens."""
+        state = self.ip.parser_state
+        table = state.parse_conf.states
+        self.depth = 0
+        while len(state.state_stack) > 1 and not _STATEMENT_STATE <= table[state.state_stack[-1]].keys():
+            state.state_stack.pop()
+            value = state.value_stack.pop()
+            if _opens_block(value, state.value_stack):
+                self.depth += 1  # a block still open: up to its `}` is part of what is skipped
+        self.skipping = True
+
+    def _resumes_at(self, tok: Token) -> bool:
+        """In panic mode: whether ``tok`` ends it and should be fed (else it is dropped)."""
+        kind = tok.type
+        if kind == "LBRACE":
+            self.depth += 1
+            return False
+        if kind == "RBRACE":
+            if self.depth:
+                self.depth -= 1
+                self.skipping = self.depth > 0  # a whole block skipped: a statement may follow
+                return False
+            self.skipping = False
+            return kind in self._choices()  # closes the enclosing block (none at top level)
+        if self.depth:
+            return False
+        if kind == "_SEMI":
+            self.skipping = False
+            return False
+        if kind in _STATEMENT_STARTS and kind in self._choices():
+            self.skipping = False
+            return True
+        return False
+
+    def _end(self) -> Any:
+        eof = Token("$END", "", len(self.text), *_end_position(self.text))
+        try:
+            return self.ip.feed_eof(self.last)  # type: ignore[no-untyped-call]
+        except UnexpectedToken:
+            if not self.skipping:  # (in panic mode, the statement cut short is already reported)
+                self._record(
+                    syntax_errors.unexpected_token(
+                        eof, self._acceptable(), self.last, self.ip.parser_state.value_stack, self.text
+                    )
+                )
+            return None
+
+
+#: what a `{` that opens a block follows (`=>` is not kept: an arrow's block follows its `)`)
+_BEFORE_BLOCK = frozenset({"RPAR", "ELSE", "TRY", "EXCEPT", "FINALLY"})
+
+
+def _opens_block(value: Any, below: list[Any]) -> bool:
+    """True if ``value``, popped off the value stack, is the `{` of a block (not of an object:
+    a `;` inside an unclosed object literal ends panic mode, one inside a block does not)."""
+    if not (isinstance(value, Token) and value.type == "LBRACE") or not below:
+        return False
+    before = below[-1]
+    return isinstance(before, Token) and before.type in _BEFORE_BLOCK
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    span = syntax_errors.end_of(text)
+    return span.line, span.column
 
 
 _parser_lock = threading.Lock()
 
 
 def parser() -> Lark:
-    """The process-wide Lark parser, built once on first use (about 0.4 s).
+    """The process-wide Lark parser, made once on first use: loaded from the user's cache
+    (`mlpy.language.grammar_cache`, about 0.07 s) or built from the grammar (0.4-0.8 s).
 
     The lock makes threads that need it at the same moment wait for one build instead of
     each building their own (four workers starting together would take four times as long).
@@ -81,17 +343,21 @@ def parser() -> Lark:
         return _build_parser()
 
 
+#: the options the parser is built with, besides the live ones (part of the cache key)
+_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "start": "program",
+    "maybe_placeholders": False,
+}
+
+
 @functools.cache
 def _build_parser() -> Lark:
-    grammar = resources.files("mlpy.language").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        start="program",
-        transformer=_Build(),
-        maybe_placeholders=False,
-        lexer_callbacks={"NAME": _reserved_word},
+    grammar = grammar_text()
+    live: dict[str, Any] = {"transformer": Build(), "lexer_callbacks": {"NAME": _reserved_word}}
+    return cached_parser(
+        grammar, lambda: Lark(grammar, **_OPTIONS, **live), live, repr(sorted(_OPTIONS.items()))
     )
 
 
@@ -134,474 +400,3 @@ def _check_text(text: str) -> None:
         )
     if not text.strip():
         raise MLSyntaxError("empty program", Span.point(1, 1))
-
-
-# ---------------------------------------------------------------------------- spans
-
-
-def _tok_span(tok: Token) -> Span:
-    return Span(tok.line or 1, tok.column or 1, tok.end_line or 1, tok.end_column or 1)
-
-
-def _span(item: Any) -> Span:
-    if isinstance(item, Token):
-        return _tok_span(item)
-    span = item.span
-    assert isinstance(span, Span)
-    return span
-
-
-def _between(first: Any, last: Any) -> Span:
-    return _span(first).to(_span(last))
-
-
-# ---------------------------------------------------------------------------- literals
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'", "/": "/"}
-_ESCAPE_RE = re.compile(r"\\(u\{[0-9a-fA-F]{1,8}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.|\n)")
-
-
-def _position_in(tok: Token, offset: int) -> Span:
-    """The span of the character at ``offset`` inside token ``tok`` (which may span lines)."""
-    text = str(tok)
-    line = (tok.line or 1) + text.count("\n", 0, offset)
-    last_nl = text.rfind("\n", 0, offset)
-    col = offset - last_nl if last_nl >= 0 else (tok.column or 1) + offset
-    return Span(line, col, line, col + 2)
-
-
-def _escape_code(esc: str) -> int | str:
-    """The code point of a ``\\x``/``\\u`` escape (the text after the backslash), or an error message."""
-    if esc == "x":
-        return "invalid escape '\\x' in string: expected two hex digits"
-    if esc == "u":
-        return "invalid escape '\\u' in string: expected \\uHHHH or \\u{H...}"
-    if esc[0] not in "ux":
-        shown = "a line break" if esc == "\n" else f"'\\{esc}'"
-        return f"unknown escape {shown} in string"
-    code = int(esc[2:-1] if esc.startswith("u{") else esc[1:], 16)
-    return code if code <= 0x10FFFF else f"invalid code point in escape \\{esc}"
-
-
-def decode_string(tok: Token) -> str:
-    """The value of a string literal, escapes processed (§1.5).
-
-    Raises:
-        MLSyntaxError: an unknown or invalid escape, pointing at its backslash.
-    """
-    raw = str(tok)[1:-1]
-    if "\\" not in raw:
-        return raw
-    out: list[str] = []
-    pos = 0
-    for m in _ESCAPE_RE.finditer(raw):
-        out.append(raw[pos : m.start()])
-        pos = m.end()
-        esc = m.group(1)
-        if esc in _ESCAPES:
-            out.append(_ESCAPES[esc])
-            continue
-        code = _escape_code(esc)
-        if isinstance(code, str):  # the position is worked out only for an error (it costs O(n))
-            raise MLSyntaxError(code, _position_in(tok, m.start() + 1))
-        out.append(chr(code))
-    out.append(raw[pos:])
-    value = "".join(out)
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        # UTF-16 surrogate pairs written as two \u escapes become one code point
-        try:
-            value = value.encode("utf-16", "surrogatepass").decode("utf-16")
-        except UnicodeDecodeError:
-            raise MLSyntaxError("unpaired UTF-16 surrogate in a \\u escape", _span(tok)) from None
-    return value
-
-
-def decode_number(tok: Token) -> int | float:
-    """The value of a number literal (§1.4).
-
-    Raises:
-        MLSyntaxError: a float that overflows, or an integer too long to convert.
-    """
-    text = str(tok).replace("_", "")
-    try:
-        if text[:2].lower() in ("0x", "0o", "0b"):
-            return int(text, 0)
-        if any(c in text for c in ".eE"):
-            value = float(text)
-            if math.isinf(value):
-                raise MLSyntaxError(f"float literal {tok} overflows", _span(tok))
-            return value
-        return int(text)
-    except ValueError:
-        raise MLSyntaxError(f"number literal too long: {str(tok)[:20]}...", _span(tok)) from None
-
-
-# ---------------------------------------------------------------------------- tree building
-
-
-def _names(children: list[Any]) -> tuple[ml.Name, ...]:
-    return tuple(
-        ml.Name(id=str(c), span=_tok_span(c)) for c in children if isinstance(c, Token) and c.type == "NAME"
-    )
-
-
-class _Build(Transformer[Token, Any]):
-    """Callbacks run by the LALR parser at each reduction; each returns a node."""
-
-    # -- program, imports, capabilities
-
-    def program(self, c: list[Any]) -> ml.Program:
-        span = _between(c[0], c[-1]) if c else Span.point(1, 1)
-        return ml.Program(body=tuple(c), span=span)
-
-    def dotted_name(self, c: list[Token]) -> list[Token]:
-        return c
-
-    def import_stmt(self, c: list[Any]) -> ml.Import:
-        parts: list[Token] = c[1]
-        alias = str(c[3]) if len(c) > 2 else None
-        return ml.Import(
-            module=tuple(map(str, parts)), alias=alias, span=_between(c[0], c[-1] if alias else parts[-1])
-        )
-
-    def capability(self, c: list[Any]) -> ml.Capability:
-        items = tuple(x for x in c if isinstance(x, ml.CapItem))
-        return ml.Capability(name=str(c[1]), items=items, span=_between(c[0], c[-1]))
-
-    def cap_item(self, c: list[Token]) -> ml.CapItem:
-        names = [t for t in c if t.type == "NAME"]
-        strings = [decode_string(t) for t in c if t.type == "STRING"]
-        value = strings[0] if strings else None
-        span = _between(c[0], c[-1])
-        kind = str(names[0])
-        if kind == "resource" and len(names) == 1 and value is not None:
-            return ml.CapItem(kind="resource", permission=None, value=value, span=span)
-        if kind == "allow" and len(names) == 2:
-            return ml.CapItem(kind="allow", permission=str(names[1]), value=value, span=span)
-        raise MLSyntaxError(
-            'expected `resource "pattern";` or `allow permission;` in a capability declaration', span
-        )
-
-    # -- simple statements
-
-    def expr_stmt(self, c: list[Any]) -> ml.ExprStmt:
-        return ml.ExprStmt(expr=c[0], span=_span(c[0]))
-
-    def assign(self, c: list[Any]) -> ml.Stmt:
-        target, value = c
-        span = _between(target, value)
-        if (
-            isinstance(target, ml.Array)
-            and target.items
-            and all(isinstance(i, ml.Name) for i in target.items)
-        ):
-            return ml.ArrayDestructure(names=tuple(target.items), value=value, span=span)  # type: ignore[arg-type]
-        return ml.Assign(target=target, value=value, span=span)
-
-    def aug_assign(self, c: list[Any]) -> ml.AugAssign:
-        target, op, value = c
-        return ml.AugAssign(
-            target=target, op=ml.BinaryOp(str(op)[0]), value=value, span=_between(target, value)
-        )
-
-    def obj_destructure(self, c: list[Any]) -> ml.ObjectDestructure:
-        return ml.ObjectDestructure(names=_names(c[:-1]), value=c[-1], span=_between(c[0], c[-1]))
-
-    def throw_stmt(self, c: list[Any]) -> ml.Throw:
-        return ml.Throw(value=c[1], span=_between(c[0], c[1]))
-
-    def return_stmt(self, c: list[Any]) -> ml.Return:
-        return ml.Return(value=c[1] if len(c) > 1 else None, span=_between(c[0], c[-1]))
-
-    def break_stmt(self, c: list[Token]) -> ml.Break:
-        return ml.Break(span=_tok_span(c[0]))
-
-    def continue_stmt(self, c: list[Token]) -> ml.Continue:
-        return ml.Continue(span=_tok_span(c[0]))
-
-    def nonlocal_stmt(self, c: list[Token]) -> ml.Nonlocal:
-        return ml.Nonlocal(names=_names(c[1:]), span=_between(c[0], c[-1]))
-
-    # -- compound statements
-
-    def block(self, c: list[Any]) -> ml.Block:
-        return ml.Block(body=tuple(c[1:-1]), span=_between(c[0], c[-1]))
-
-    def param(self, c: list[Token]) -> ml.Param:
-        ann = str(c[1]) if len(c) > 1 else None
-        return ml.Param(name=str(c[0]), annotation=ann, span=_between(c[0], c[-1]))
-
-    def params(self, c: list[ml.Param]) -> tuple[ml.Param, ...]:
-        return tuple(c)
-
-    def function_def(self, c: list[Any]) -> ml.FunctionDef:
-        return ml.FunctionDef(name=str(c[1]), params=c[3], body=c[5], span=_between(c[0], c[5]))
-
-    def if_stmt(self, c: list[Any]) -> ml.If:
-        branches: list[tuple[ml.Expr, ml.Block]] = [(c[2], c[4])]
-        orelse: ml.Block | None = None
-        for clause in c[5:]:
-            if isinstance(clause, ml.Block):
-                orelse = clause
-            else:
-                branches.append(clause)
-        return ml.If(
-            branches=tuple(branches),
-            orelse=orelse,
-            span=_between(c[0], c[-1] if not isinstance(c[-1], tuple) else c[-1][1]),
-        )
-
-    def elif_clause(self, c: list[Any]) -> tuple[ml.Expr, ml.Block]:
-        return (c[-3], c[-1])
-
-    def else_clause(self, c: list[Any]) -> ml.Block:
-        block: ml.Block = c[1]
-        return block
-
-    def while_stmt(self, c: list[Any]) -> ml.While:
-        return ml.While(test=c[2], body=c[4], span=_between(c[0], c[4]))
-
-    def for_stmt(self, c: list[Any]) -> ml.For:
-        var = ml.Name(id=str(c[2]), span=_tok_span(c[2]))
-        return ml.For(var=var, iterable=c[4], body=c[6], span=_between(c[0], c[6]))
-
-    def except_clause(self, c: list[Any]) -> ml.ExceptClause:
-        name = ml.Name(id=str(c[2]), span=_tok_span(c[2])) if len(c) > 2 else None
-        return ml.ExceptClause(name=name, body=c[-1], span=_between(c[0], c[-1]))
-
-    def finally_clause(self, c: list[Any]) -> tuple[str, ml.Block]:
-        return ("finally", c[1])
-
-    def try_stmt(self, c: list[Any]) -> ml.Try:
-        handlers = tuple(x for x in c if isinstance(x, ml.ExceptClause))
-        fin = next((x[1] for x in c if isinstance(x, tuple)), None)
-        return ml.Try(
-            body=c[1],
-            handlers=handlers,
-            finalbody=fin,
-            span=_between(c[0], fin or (handlers[-1] if handlers else c[1])),
-        )
-
-    # -- expressions
-
-    def arrow(self, c: list[Any]) -> ml.Arrow:
-        return ml.Arrow(params=c[2], body=c[4], span=_between(c[0], c[4]))
-
-    def conditional(self, c: list[Any]) -> ml.Conditional:
-        return ml.Conditional(test=c[0], then=c[1], otherwise=c[2], span=_between(c[0], c[2]))
-
-    def logical(self, c: list[Any]) -> ml.Logical:
-        return ml.Logical(op=str(c[1]), left=c[0], right=c[2], span=_between(c[0], c[2]))
-
-    def binary(self, c: list[Any]) -> ml.Binary:
-        return ml.Binary(op=ml.BinaryOp(str(c[1])), left=c[0], right=c[2], span=_between(c[0], c[2]))
-
-    def unary(self, c: list[Any]) -> ml.Unary:
-        return ml.Unary(op=str(c[0]), operand=c[1], span=_between(c[0], c[1]))
-
-    def args(self, c: list[Any]) -> tuple[ml.Expr, ...]:
-        return tuple(c)
-
-    def call(self, c: list[Any]) -> ml.Call:
-        return ml.Call(func=c[0], args=c[2], span=_between(c[0], c[3]))
-
-    def index(self, c: list[Any]) -> ml.Index:
-        return ml.Index(obj=c[0], index=c[2], span=_between(c[0], c[3]))
-
-    def slice_part(self, c: list[Any]) -> Any:
-        return c[0] if c else None
-
-    def slice(self, c: list[Any]) -> ml.Slice:
-        parts = c[2:-1]
-        parts += [None] * (3 - len(parts))
-        return ml.Slice(obj=c[0], start=parts[0], stop=parts[1], step=parts[2], span=_between(c[0], c[-1]))
-
-    def member(self, c: list[Any]) -> ml.Member:
-        return ml.Member(obj=c[0], name=str(c[1]), span=_between(c[0], c[1]))
-
-    def keyword(self, c: list[Token]) -> Token:
-        return c[0]
-
-    def number(self, c: list[Token]) -> ml.Number:
-        return ml.Number(value=decode_number(c[0]), span=_tok_span(c[0]))
-
-    def string(self, c: list[Token]) -> ml.String:
-        return ml.String(value=decode_string(c[0]), span=_tok_span(c[0]))
-
-    def true(self, c: list[Token]) -> ml.Bool:
-        return ml.Bool(value=True, span=_tok_span(c[0]))
-
-    def false(self, c: list[Token]) -> ml.Bool:
-        return ml.Bool(value=False, span=_tok_span(c[0]))
-
-    def null(self, c: list[Token]) -> ml.Null:
-        return ml.Null(span=_tok_span(c[0]))
-
-    def name(self, c: list[Token]) -> ml.Name:
-        return ml.Name(id=str(c[0]), span=_tok_span(c[0]))
-
-    def array(self, c: list[Any]) -> ml.Array:
-        return ml.Array(items=tuple(c[1:-1]), span=_between(c[0], c[-1]))
-
-    def pair(self, c: list[Any]) -> tuple[str, ml.Expr, Span | None]:
-        key = c[0]
-        if key.type == "STRING":
-            return (decode_string(key), c[1], None)
-        return (str(key), c[1], _tok_span(key))
-
-    def object(self, c: list[Any]) -> ml.Object:
-        pairs = c[1:-1]
-        return ml.Object(
-            pairs=tuple((k, v) for k, v, _ in pairs),
-            name_keys=tuple((k, where) for k, _, where in pairs if where is not None),
-            span=_between(c[0], c[-1]),
-        )
-
-    def paren(self, c: list[Any]) -> ml.Expr:
-        inner: ml.Expr = c[1]
-        return inner
-
-
-# ---------------------------------------------------------------------------- errors
-
-#: how expected terminals are named in messages
-_TERMINAL_TEXT = {
-    "_SEMI": "';'",
-    "_COMMA": "','",
-    "_DOT": "'.'",
-    "_COLON": "':'",
-    "_QUESTION": "'?'",
-    "_ASSIGN": "'='",
-    "_ARROW": "'=>'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "LBRACK": "'['",
-    "RBRACK": "']'",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "STRING": "a string",
-    "AUGOP": "a compound assignment",
-    "EQOP": "'==' or '!='",
-    "RELOP": "a comparison",
-    "ADDOP": "'+' or '-'",
-    "MULOP": "'*', '/', '//' or '%'",
-    "UNOP": "'!'",
-    "OROR": "'||'",
-    "ANDAND": "'&&'",
-    "$END": "end of input",
-}
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _TERMINAL_TEXT:
-        return _TERMINAL_TEXT[terminal]
-    return f"'{terminal.lower()}'" if terminal.isupper() else terminal
-
-
-def _token_text(tok: Token) -> str:
-    if tok.type == "$END":
-        return "end of input"
-    text = str(tok)
-    return f"'{text[:30]}{'...' if len(text) > 30 else ''}'"
-
-
-#: terminals named first in "expected ..." lists: what usually closes the construct
-_FIRST = ("_SEMI", "RPAR", "RBRACK", "RBRACE", "_COMMA", "_COLON")
-
-
-def _expected_list(expected: set[str]) -> str:
-    first = [_describe(t) for t in _FIRST if t in expected]
-    rest = sorted({_describe(t) for t in expected if not t.startswith("__") and t not in _FIRST})
-    names = first + [n for n in rest if n not in first]
-    if len(names) > 6:
-        return ", ".join(names[:6]) + ", ..."
-    return ", ".join(names)
-
-
-def _syntax_error(e: UnexpectedInput, text: str) -> MLSyntaxError:
-    if isinstance(e, UnexpectedCharacters):
-        return _unexpected_char(e, text)
-    if isinstance(e, UnexpectedToken):
-        return _unexpected_token(e, text)
-    if isinstance(e, UnexpectedEOF):
-        return MLSyntaxError("unexpected end of input", _end_of(text))
-    return MLSyntaxError(str(e), Span.point(e.line or 1, e.column or 1))  # pragma: no cover
-
-
-def _end_before(text: str, pos: int) -> Span:
-    """The position just after the last token that starts before ``pos``.
-
-    The text is lexed again as the parser saw it (the contextual lexer decides what ``//``
-    means, §1.2), so comments are skipped and string contents that look like comments are not.
-    """
-    last: Token | None = None
-    try:
-        for tok in parser().parse_interactive(text).iter_parse():
-            if tok.start_pos is None or tok.start_pos >= pos:
-                break
-            last = tok
-    except (LarkError, MLSyntaxError):  # pragma: no cover - the error is reported below pos
-        pass
-    if last is None or last.end_line is None or last.end_column is None:
-        return _end_of(text[:pos])
-    return Span.point(last.end_line, last.end_column)
-
-
-def _end_of(text: str) -> Span:
-    stripped = text.rstrip()
-    line = stripped.count("\n") + 1
-    col = len(stripped) - (stripped.rfind("\n") + 1) + 1
-    return Span.point(line, col)
-
-
-def _unexpected_char(e: UnexpectedCharacters, text: str) -> MLSyntaxError:
-    span = Span.point(e.line, e.column)
-    pos = e.pos_in_stream or 0
-    ch = text[pos] if pos < len(text) else ""
-    if ch in "\"'":
-        return MLSyntaxError("unterminated string", span)
-    if text.startswith("/*", pos):
-        return MLSyntaxError("unterminated comment: '/*' has no closing '*/'", span)
-    if ch == "\\":
-        return MLSyntaxError("unexpected '\\' outside a string", span)
-    allowed = getattr(e, "allowed", None) or set()
-    hint = f"; expected {_expected_list(allowed)}" if allowed else ""
-    return MLSyntaxError(f"unexpected character {ch!r}{hint}", span)
-
-
-def _acceptable(e: UnexpectedToken) -> set[str]:
-    """The terminals the parser could really take where it failed.
-
-    ``e.expected`` is the lookahead set of the LALR state, which after a shift can hold the
-    follow sets of unrelated contexts (``x = {a: 1`` would "expect" ``;``); asking the
-    interactive parser which terminals it accepts gives the exact set.
-    """
-    interactive = getattr(e, "interactive_parser", None)
-    if interactive is not None:
-        try:
-            return set(interactive.accepts())
-        except (LarkError, MLSyntaxError):  # pragma: no cover - a callback refused a probe
-            pass
-    return set(e.expected) if e.expected else set()
-
-
-def _unexpected_token(e: UnexpectedToken, text: str) -> MLSyntaxError:
-    tok = e.token
-    expected = _acceptable(e)
-    pos = tok.start_pos if tok.type != "$END" and tok.start_pos is not None else len(text)
-    for start in (pos, pos - 1):  # `/*` may have been read as the operator `/` then `*`
-        if start >= 0 and text.startswith("/*", start) and "*/" not in text[start + 2 :]:
-            line = text.count("\n", 0, start) + 1
-            col = start - text.rfind("\n", 0, start)
-            return MLSyntaxError("unterminated comment: '/*' has no closing '*/'", Span.point(line, col))
-    if "_SEMI" in expected:
-        # §2.1: a missing ';' is reported just after the last token of its statement
-        return MLSyntaxError("expected ';'", _end_before(text, pos))
-    if tok.type == "$END":
-        return MLSyntaxError(f"unexpected end of input; expected {_expected_list(expected)}", _end_of(text))
-    return MLSyntaxError(
-        f"unexpected {_token_text(tok)}; expected {_expected_list(expected)}", _tok_span(tok)
-    )
-

@@ -13,7 +13,11 @@ Choices where the spec is silent:
   is a `MLLimitError`. Booleans count as integers wherever a number is expected.
 * ``round(x)`` of a non-finite float, and ``float(i)`` of an integer too large for a float,
   are `MLValueError`.
-* ``min``/``max`` with one argument need an array or range; ``sum`` adds numbers only.
+* ``min``/``max`` of one array or range give its extreme; of one other value, that value
+  (``min(42)`` is 42, §5.1); ``sum`` adds numbers only.
+* ``progress(percent, message)``: a boolean percent is a `MLTypeError` (it is not a number
+  here), as is a message that is neither a string nor null; a message longer than
+  `PROGRESS_MESSAGE_CHARS` is cut to that length, never refused.
 * ``enumerate``, ``zip``, ``reversed``, ``sorted``, ``all`` and ``any`` accept arrays,
   strings (characters), objects (keys) and ranges; ranges are handled without walking them
   where possible and are otherwise materialised within ``max_array``.
@@ -48,8 +52,10 @@ from mlpy.runtime.member import (
     iterate,
     range_length,
 )
-from mlpy.runtime.methods import arity_checked, sort_values
+from mlpy.runtime.methods import arity_checked
 from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, gt, is_number, lt
+from mlpy.runtime.progress import report
+from mlpy.runtime.sorting import MISSING, sort_options, sort_values
 from mlpy.runtime.state import current
 from mlpy.runtime.values import Builtin, call_value, is_callable, typeof
 
@@ -302,9 +308,10 @@ def _reversed(values: Any) -> list[Any]:
     return items
 
 
-def _sorted(values: Any, reverse: Any = False) -> list[Any]:
+def _sorted(values: Any, key: Any = MISSING, reverse: Any = MISSING) -> list[Any]:
+    order_by, descending = sort_options("sorted()", key, reverse)
     items = _materialize("sorted", values)
-    sort_values(items, bool(reverse))
+    sort_values(items, descending, order_by)
     return items
 
 
@@ -334,7 +341,7 @@ def _extreme(fname: str, args: tuple[Any, ...], better: Callable[[Any, Any], boo
         if type(only) is range:
             return _range_extreme(fname, only)
         if type(only) is not list:
-            raise MLTypeError(f"{fname}() of one value expects an array, got {typeof(only)}")
+            return only
         items = only
         if len(items) > FAST_SIZE:
             check_deadline()
@@ -360,6 +367,34 @@ def _min(*args: Any) -> Any:
 
 def _max(*args: Any) -> Any:
     return _extreme("max", args, gt)
+
+
+#: characters of a ``progress`` message passed on (longer ones are cut)
+PROGRESS_MESSAGE_CHARS = 200
+
+
+def _progress(percent: Any, message: Any = None) -> None:
+    """§5.1 ``progress(percent, message = null)``: validate, then hand to the call's sink.
+
+    Cost: O(1) plus the sink's own (a no-op outside a job); the message is cut before it is
+    passed on, so a sink never sees more than `PROGRESS_MESSAGE_CHARS` characters.
+    """
+    kind = type(percent)
+    if kind is not int and kind is not float:
+        raise MLTypeError(f"progress() expects a number percent, got {typeof(percent)}")
+    if not 0 <= percent <= 100:  # NaN fails this too
+        shown = float_to_str(percent) if kind is float else _brief_int(percent)
+        raise MLValueError(f"progress() percent must be from 0 to 100, got {shown}")
+    if message is not None:
+        if type(message) is not str:
+            raise MLTypeError(f"progress() expects a string message or null, got {typeof(message)}")
+        if len(message) > PROGRESS_MESSAGE_CHARS:
+            message = message[:PROGRESS_MESSAGE_CHARS]
+    report(float(percent), message)
+
+
+def _brief_int(value: int) -> str:
+    return str(value) if value.bit_length() <= 64 else "a very large integer"
 
 
 def _sum(values: Any, start: Any = 0) -> Any:
@@ -517,6 +552,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "getattr": _getattr,
     "hasattr": _hasattr,
     "call": _call,
+    "progress": _progress,
 }
 
 #: every §5.1 builtin by ML name; shared by all calls and never changed

@@ -98,6 +98,7 @@ GUARDS: dict[str, Any] = {
     abi.ADD: operators.add,
     abi.MUL: operators.mul,
     abi.MOD: operators.mod,
+    abi.POW: operators.power,
     abi.EQ: operators.eq,
     abi.NE: operators.ne,
     abi.LT: operators.lt,

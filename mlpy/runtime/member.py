@@ -11,7 +11,8 @@ the entries of its ``members`` table.
 Choices where the spec is silent:
 
 * A boolean index counts as 0 or 1, as in Python (``a[true]`` is ``a[1]``); a float index is a
-  `MLTypeError`. Object keys are strings: ``o[1]`` is a `MLTypeError`, not a missing key.
+  `MLTypeError`. A number object key is its string form (``o[1]`` is ``o["1"]``, §2.5,
+  `methods.object_key`); any other key type is a `MLTypeError`, not a missing key.
 * Destructuring anything that is not an array or string is a `MLValueError` (§2.6).
 * ``o.m(args)`` calls the value under key ``m`` if it is a function, or if there is no object
   method ``m``; a non-function stored under a method name (``{items: [1]}.items()``) does
@@ -34,6 +35,7 @@ from mlpy.runtime.methods import (
     UNCHECKED_METHODS,
     binding_failed,
     method_arity_error,
+    object_key,
 )
 from mlpy.runtime.operators import FAST_SIZE, check_array
 from mlpy.runtime.values import BoundMethod, Module, Opaque, call_value, is_callable, typeof
@@ -212,9 +214,7 @@ def _show_index(i: int) -> str:
 
 
 def _index_error(obj: Any, index: int) -> MLIndexError:
-    return MLIndexError(
-        f"{typeof(obj)} index {_show_index(int(index))} out of range (length {_size(obj)})"
-    )
+    return MLIndexError(f"{typeof(obj)} index {_show_index(int(index))} out of range (length {_size(obj)})")
 
 
 def get_item(obj: Any, key: Any) -> Any:
@@ -234,12 +234,12 @@ def get_item(obj: Any, key: Any) -> Any:
                 raise _index_error(obj, key) from None
         raise MLTypeError(f"{typeof(obj)} index must be an integer, not {typeof(key)}")
     if t is dict:
-        if tk is str:
-            try:
-                return obj[key]
-            except KeyError:
-                raise MLKeyError(f"key {quote_brief(key)} not found") from None
-        raise MLTypeError(f"object key must be a string, not {typeof(key)}")
+        if tk is not str:
+            key = object_key(key)
+        try:
+            return obj[key]
+        except KeyError:
+            raise MLKeyError(f"key {quote_brief(key)} not found") from None
     raise MLTypeError(f"cannot index {typeof(obj)}")
 
 
@@ -260,7 +260,7 @@ def set_item(obj: Any, key: Any, value: Any) -> None:
             raise _index_error(obj, key) from None
     elif t is dict:
         if tk is not str:
-            raise MLTypeError(f"object key must be a string, not {typeof(key)}")
+            key = object_key(key)
         if key not in obj and len(obj) >= FAST_SIZE:
             check_array(len(obj) + 1)
         obj[key] = value

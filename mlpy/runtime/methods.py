@@ -21,8 +21,8 @@ Choices where the spec is silent:
 * ``find``, ``rfind``, ``index`` and ``count`` on strings take optional ``start``/``end``.
 * ``map filter reduce find some every`` walk a snapshot of the array taken when they start.
 * Object ``set`` and ``delete`` return ``null``; ``delete`` of a missing key is a `MLKeyError`.
-* Object keys are strings: ``get``/``has``/``set``/``delete`` with another key type are a
-  `MLTypeError`.
+* Object keys are strings; a number key is its §5.3 string form (`object_key`, §2.5), in
+  ``get``/``has``/``set``/``delete`` as in indexing; any other key type is a `MLTypeError`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from typing import Any
 
 from mlpy.errors import MLIndexError, MLKeyError, MLTypeError, MLValueError
 from mlpy.runtime.format import check_deadline, quote_brief, to_str
-from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq, lt
+from mlpy.runtime.operators import FAST_SIZE, check_array, check_string, eq
+from mlpy.runtime.sorting import MISSING, sort_options, sort_values
 from mlpy.runtime.values import call_value, typeof
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "arity_message",
     "binding_failed",
     "method_arity_error",
+    "object_key",
     "sort_values",
 ]
 
@@ -181,10 +183,27 @@ def _opt_int(method: str, value: Any, what: str) -> int | None:
     return None if value is None else _need_int(method, value, what)
 
 
+def object_key(key: Any, what: str = "object key") -> str:
+    """The object key that ML value ``key`` names (§2.5): a string as it is, a number as its
+    §5.3 string form (``1`` and ``"1"`` are the same key, ``2.5`` is ``"2.5"``), as JavaScript.
+
+    The one place this rule lives: indexing, assignment and the object methods call it.
+    Cost: O(1) for a string; a number's text is bounded by ``max_int_digits``.
+
+    Raises:
+        MLTypeError: any other type, booleans included (``what`` names the key in the message).
+        MLLimitError: an integer key with more than ``max_int_digits`` digits.
+    """
+    t = type(key)
+    if t is str:
+        return key  # type: ignore[no-any-return]
+    if t is int or t is float:
+        return to_str(key)
+    raise MLTypeError(f"{what} must be a string or a number, not {typeof(key)}")
+
+
 def _need_key(method: str, key: Any) -> str:
-    if type(key) is not str:
-        raise MLTypeError(f"{method}() expects a string key, got {typeof(key)}")
-    return key
+    return object_key(key, f"{method}() key")
 
 
 def _sized(text: str) -> str:
@@ -487,36 +506,10 @@ def _reverse(arr: list[Any]) -> None:
     arr.reverse()
 
 
-class _OrderKey:
-    """Sort key that orders with ML ``<`` (so mixed types are a `MLTypeError`)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __lt__(self, other: _OrderKey) -> bool:
-        return lt(self.value, other.value)
-
-
-def sort_values(values: list[Any], reverse: bool = False) -> None:
-    """Sort ``values`` in place in ML order (§5.2 ``sort``).
-
-    Raises:
-        MLTypeError: the elements are of types ML cannot order against each other.
-    """
-    if len(values) > FAST_SIZE:
-        check_deadline()
-    kinds = {type(v) for v in values}
-    if kinds <= {int, float, bool} or kinds == {str}:
-        values.sort(reverse=reverse)
-    else:
-        values.sort(key=_OrderKey, reverse=reverse)
-
-
 @_array("sort")
-def _sort(arr: list[Any]) -> None:
-    sort_values(arr)
+def _sort(arr: list[Any], key: Any = MISSING, reverse: Any = MISSING) -> None:
+    order_by, descending = sort_options("sort()", key, reverse)
+    sort_values(arr, descending, order_by)
 
 
 @_array("slice")

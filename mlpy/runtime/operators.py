@@ -28,6 +28,7 @@ also checks the deadline (`check_deadline`), so a loop of large operations stops
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +53,7 @@ __all__ = [
     "mod",
     "mul",
     "ne",
+    "power",
 ]
 
 #: results up to this many characters, elements or bits skip the limit check in hot guards
@@ -168,9 +170,7 @@ def _mul_slow(a: Any, b: Any, ta: type, tb: type) -> Any:
 def _repeat(seq: Any, count: Any) -> Any:
     """``seq`` (a string or array) repeated ``count`` times; ``count < 1`` gives an empty one."""
     if type(count) is not int and type(count) is not bool:
-        raise MLTypeError(
-            f"cannot multiply {typeof(seq)} and {typeof(count)}: the count must be an integer"
-        )
+        raise MLTypeError(f"cannot multiply {typeof(seq)} and {typeof(count)}: the count must be an integer")
     if count < 1 or not seq:
         return seq[:0]
     size = len(seq) * count
@@ -411,3 +411,45 @@ def _first_difference(a: list[Any], b: list[Any], budget: _Budget) -> tuple[Any,
         if x is not y and not _eq_slow(x, y, budget):
             return x, y
     return None
+
+
+# -- power ---------------------------------------------------------------------------------
+
+
+def power(a: Any, b: Any) -> Any:
+    """ML ``a ** b``: Python's ``pow`` on numbers (§3), refused before it is computed when the
+    integer result would exceed ``max_int_bits``.
+
+    Cost: the size check is O(1) (``b * log2(|a|)`` is the result's size in bits), so an
+    integer power computes at most ``max_int_bits`` bits, by squaring: about log2(b)
+    multiplications of numbers no larger than the result.
+
+    Raises:
+        MLTypeError: an operand is not a number.
+        MLZeroDivisionError: zero raised to a negative power.
+        MLValueError: a negative number to a fractional power (no real result), or a result
+            too large for a float.
+        MLLimitError: the integer result would exceed ``max_int_bits``.
+    """
+    ta = type(a)
+    tb = type(b)
+    if ta not in _NUMBER_TYPES or tb not in _NUMBER_TYPES:
+        raise MLTypeError(f"cannot raise {typeof(a)} to the power of {typeof(b)}")
+    if ta is not float and tb is not float:
+        base, exponent = int(a), int(b)  # a boolean takes part as 0 or 1
+        if exponent >= 0:
+            if base not in (-1, 0, 1) and exponent > 1:
+                bits = math.floor(exponent * math.log2(abs(base))) + 1  # the result's bits
+                if bits > FAST_SIZE:
+                    check_int_bits(bits)
+            return base**exponent
+    if not a and b < 0:
+        raise MLZeroDivisionError("zero cannot be raised to a negative power")
+    if a < 0 and tb is float and math.isfinite(b) and not b.is_integer():
+        raise MLValueError(f"a negative number cannot be raised to a fractional power ({to_str(b)})")
+    try:
+        result = a**b
+    except OverflowError:
+        raise MLValueError("the power is too large for a float") from None
+    assert not isinstance(result, complex)
+    return result

@@ -21,8 +21,11 @@ class MLResult:
     one line such as ``TypeError at line 3, column 9: cannot add number and array``. Times are
     in seconds. ``queue_time`` is the time a call waited for a worker (it counts toward its
     timeout). ``errors`` lists every error of a failure as dicts with ``error_type``,
-    ``message``, ``line`` and ``column``: several when the program was refused before running
-    (syntax, check or strict-mode errors, §9), one otherwise, none on success.
+    ``message``, ``line``, ``column`` and ``stack``: several when the program was refused
+    before running (syntax, check or strict-mode errors, §9), one otherwise, none on success.
+    ``stack`` is the ML call stack of a runtime error, outermost call first, as dicts with
+    ``function``, ``line``, ``column`` and ``omitted`` (`mlpy.errors.StackFrame`); empty for
+    errors found before running.
 
     A result is immutable: whoever builds it (the runner, the executor) fills in every field.
     Compare outcomes with `kind` (an `ErrorKind`), not with ``error_type`` strings.
@@ -52,7 +55,13 @@ class MLResult:
             error_line=error.line,
             error_column=error.column,
             errors=[
-                {"error_type": e.error_type, "message": e.message, "line": e.line, "column": e.column}
+                {
+                    "error_type": e.error_type,
+                    "message": e.message,
+                    "line": e.line,
+                    "column": e.column,
+                    "stack": [asdict(frame) for frame in e.stack],
+                }
                 for e in every
             ],
             **fields,

@@ -175,7 +175,7 @@ def run_prepared(
 
 
 def _failure(exc: Exception, state: CallState, start: float, times: dict[str, float]) -> MLResult:
-    error: MLError = translate(exc)
+    error: MLError = translate(exc, with_stack=True)
     if state.stop is not None and not isinstance(error, MLLimitError):
         error = state.stop  # the stop reason wins over whatever it caused on the way out
     return MLResult.failure(

@@ -8,11 +8,11 @@ thread with a small stack (128 KiB on musl, 512 KiB on macOS) could crash the pr
 before the depth check fires. Every thread that runs ML is therefore started here, with
 `WORKER_STACK_SIZE` of stack (address space; only the pages used are committed).
 
-The watchdog policy is here, once, for `mlpy.run` (`run_watched`, blocking) and the executor
-(which awaits the same two steps): at the deadline `expire` cancels the call (it stops at its
-next budget check, at the ML line it is on); if it is still inside one long builtin `GRACE`
-seconds later, the caller gives up on it with `overdue`'s error (positioned where the thread
-is) and the thread stops by itself at its next check.
+One `Watchdog` serves `mlpy.run` (`Watchdog.run`, blocking) and the executor (which awaits
+the same steps on its event loop): at the deadline `Watchdog.expire` cancels the call (it
+stops at its next budget check, at the ML line it is on); if it is still inside one long
+builtin ``grace`` seconds later, the caller gives up on it with `Watchdog.overdue`'s error
+(positioned where the thread is) and the thread stops by itself at its next check.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 from typing import TypeVar
 
@@ -31,11 +32,10 @@ from mlpy.source import Span
 
 __all__ = [
     "GRACE",
+    "WATCHDOG",
     "WORKER_STACK_SIZE",
-    "expire",
+    "Watchdog",
     "ml_position_of",
-    "overdue",
-    "run_watched",
     "start_thread",
     "timeout_error",
 ]
@@ -67,19 +67,6 @@ def timeout_error(state: CallState) -> MLTimeoutError:
     return MLTimeoutError.after(state.timeout)
 
 
-def expire(state: CallState) -> None:
-    """The deadline passed: stop the call at its next budget check."""
-    state.cancel(timeout_error(state))
-
-
-def overdue(state: CallState, thread_id: int | None) -> MLTimeoutError:
-    """The error a caller returns when it gives up on a call still running ``GRACE`` past its
-    deadline: the timeout, at the ML position thread ``thread_id`` is on."""
-    error = timeout_error(state)
-    error.with_span(ml_position_of(thread_id))
-    return error
-
-
 def ml_position_of(thread_id: int | None) -> Span | None:
     """The ML position thread ``thread_id`` is at now (its innermost ML frame), if any."""
     frame: FrameType | None = sys._current_frames().get(thread_id) if thread_id is not None else None
@@ -97,33 +84,58 @@ def ml_position_of(thread_id: int | None) -> Span | None:
     return None
 
 
-def run_watched(work: Callable[[], _T], state: CallState, *, grace: float = GRACE) -> _T | MLTimeoutError:
-    """Run ``work`` in a new big-stack thread and wait for it until the call's deadline.
+@dataclass(frozen=True, slots=True)
+class Watchdog:
+    """Stops a call at its deadline: the policy `mlpy.run` and the executor share.
 
-    At the deadline the call is `expire`d; if it is still running ``grace`` seconds later,
-    the caller gets the `overdue` error and the thread is left to stop by itself. The caller's
-    contextvars are visible inside ``work``.
-
-    Raises:
-        Exception: whatever ``work`` raised (runners raise only for the host's mistakes).
+    ``grace`` is how long past the deadline a caller waits for a call inside one long builtin
+    or host function to stop by itself before it returns the timeout anyway.
     """
-    box: list[_T] = []
-    failure: list[BaseException] = []
-    ctx = contextvars.copy_context()
 
-    def target() -> None:
-        try:
-            box.append(ctx.run(work))
-        except BaseException as e:  # noqa: BLE001 - handed to the caller below
-            failure.append(e)
+    grace: float = GRACE
 
-    thread = start_thread(target, name="mlpy-run")
-    thread.join(max(0.0, state.deadline - time.monotonic()))
-    if thread.is_alive():
-        expire(state)
-        thread.join(grace)
-    if failure:
-        raise failure[0]  # the host's own mistake (a bad function name or grant)
-    if box:
-        return box[0]
-    return overdue(state, thread.ident)
+    def expire(self, state: CallState) -> None:
+        """The deadline passed: stop the call at its next budget check."""
+        state.cancel(timeout_error(state))
+
+    def overdue(self, state: CallState, thread_id: int | None) -> MLTimeoutError:
+        """The error for a call still running ``grace`` past its deadline: the timeout, at the
+        ML position thread ``thread_id`` is on."""
+        error = timeout_error(state)
+        error.with_span(ml_position_of(thread_id))
+        return error
+
+    def run(self, work: Callable[[], _T], state: CallState) -> _T | MLTimeoutError:
+        """Run ``work`` in a new big-stack thread and wait for it, blocking, until the deadline.
+
+        At the deadline the call is expired; if it is still running ``grace`` seconds later,
+        the caller gets the `overdue` error and the thread is left to stop by itself. The
+        caller's contextvars are visible inside ``work``.
+
+        Raises:
+            Exception: whatever ``work`` raised (runners raise only for the host's mistakes).
+        """
+        box: list[_T] = []
+        failure: list[BaseException] = []
+        ctx = contextvars.copy_context()
+
+        def target() -> None:
+            try:
+                box.append(ctx.run(work))
+            except BaseException as e:  # noqa: BLE001 - handed to the caller below
+                failure.append(e)
+
+        thread = start_thread(target, name="mlpy-run")
+        thread.join(max(0.0, state.deadline - time.monotonic()))
+        if thread.is_alive():
+            self.expire(state)
+            thread.join(self.grace)
+        if failure:
+            raise failure[0]  # the host's own mistake (a bad function name or grant)
+        if box:
+            return box[0]
+        return self.overdue(state, thread.ident)
+
+
+#: the watchdog of `mlpy.run`, and of every executor that keeps the default grace
+WATCHDOG = Watchdog()

@@ -26,8 +26,8 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
 from mlpy.executor import AsyncMLExecutor
-from mlpy.server import calculate, check, docs, execute, health, index, playground
-from mlpy.server.body_limit import BodyLimit, body_unparsable
+from mlpy.server import calculate, check, contract, docs, execute, health, index, playground
+from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
 from mlpy.server.render import validation_failed
 from mlpy.server.settings import Settings
 
@@ -54,8 +54,8 @@ values become its top-level variables.
 * `POST /check` lists a script's errors and `POST /transpile` shows its Python, without running it.
 * `GET /playground` is a page to write, check and run scripts (on loopback by default).
 
-Errors: 400 bad calculation, 413 code or context too large, 422 invalid request,
-503 overloaded (with `Retry-After`).
+Errors: 400 bad calculation, 413 code or context too large, 422 invalid request (naming the
+field; NaN, Infinity and numbers out of range included), 503 overloaded (with `Retry-After`).
 """
 
 app: FastAPI  # made by `__getattr__` on first access
@@ -81,9 +81,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     application.state.settings = config
+    contract.install(application, config)
     application.state.executor = None
     for router in ROUTERS:
-        application.include_router(router)
+        application.include_router(router, responses=TOO_LARGE)  # BodyLimit answers any route
     application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
     application.add_exception_handler(RequestValidationError, validation_failed)
@@ -95,6 +96,7 @@ def _add_middleware(application: FastAPI, config: Settings) -> None:
     """The app's middleware, one line each; each one added wraps those added before it
     (so CORS, last, answers preflights and marks every answer, a 413 included)."""
     application.add_middleware(BodyLimit, settings=config)
+    # new middleware (API keys, metrics) goes here, one line each: CORS must stay outermost
     if config.cors_origins:
         application.add_middleware(
             CORSMiddleware,

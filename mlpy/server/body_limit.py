@@ -6,6 +6,8 @@ Layer 6 (server): imports the standard library, fastapi, starlette and `mlpy.ser
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -14,10 +16,19 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mlpy.server.render import validation_failed
+from mlpy.server.render import error_response, validation_failed
 from mlpy.server.settings import Settings
 
-__all__ = ["BodyLimit", "body_unparsable"]
+__all__ = ["TOO_LARGE", "BodyLimit", "body_unparsable"]
+
+#: the OpenAPI entry of the 413 `BodyLimit` gives on any route (a route may describe its own)
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: error_response(
+        "The request body is over the server's limit (refused before it is read).",
+        "the request body is over 6619536 bytes (the limits are MLPY_MAX_CODE_BYTES=100000 "
+        "for the code and MLPY_MAX_CONTEXT_BYTES=1000000 for the context)",
+    )
+}
 
 
 class BodyLimit:

@@ -17,13 +17,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from mlpy.errors import ErrorKind
 from mlpy.runtime.result import MLResult
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.json_body import JSONRoute
-from mlpy.server.render import OVERLOADED, NotJSON, encode, json_response, unavailable
-from mlpy.server.schemas import CALCULATE_EXAMPLES, CalculateResponse, ErrorDetail
+from mlpy.server.render import OVERLOADED, NotJSON, encode, error_response, json_response, unavailable
+from mlpy.server.schemas import CALCULATE_EXAMPLES, CalculateResponse
 
 __all__ = ["CALCULATIONS", "MAX_EXPONENT", "MAX_OPERAND", "Operand", "router"]
 
@@ -75,12 +76,16 @@ def _in_range(value: int | float) -> int | float:
     """``value`` if it is finite and within `MAX_OPERAND` (an exact comparison for integers).
 
     Raises:
-        ValueError: it is not; pydantic makes it a 422 naming the parameter.
+        PydanticCustomError: it is not; pydantic makes it a 422 naming the parameter.
     """
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("Input should be a finite number")
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
     if abs(value) > MAX_OPERAND:
-        raise ValueError(f"Input should be at most {MAX_OPERAND:.17g} in magnitude (the range of a float)")
+        raise PydanticCustomError(
+            "float_range",
+            "Input should be at most {limit} in magnitude (the range of a float)",
+            {"limit": f"{MAX_OPERAND:.17g}"},
+        )
     return value
 
 
@@ -96,7 +101,11 @@ _WHERE = re.compile(r"^[A-Za-z]+(?: at line \d+, column \d+)?: ")
     response_model=CalculateResponse,
     summary="Calculate with a small ML script",
     responses={
-        400: {"model": ErrorDetail, "description": "Unknown operation, or bad operands."},
+        400: error_response(
+            "Unknown operation, bad operands (division by zero, an exponent out of range), "
+            "or a result JSON cannot carry.",
+            "unknown operation 'modulo'; supported operations: add, subtract, multiply, divide, power",
+        ),
         **OVERLOADED,
     },
 )

@@ -13,7 +13,6 @@ A script with errors is still a 200 (as for ``/execute``): the errors are the an
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -21,8 +20,9 @@ import anyio.to_thread
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from mlpy.api import check, transpile
-from mlpy.errors import MLCheckErrors, MLError
+from mlpy import Diagnostic as Finding
+from mlpy import Severity, diagnostics, transpile
+from mlpy.errors import MLCheckErrors
 from mlpy.server.deps import SettingsDep
 from mlpy.server.execute import _check_sizes
 from mlpy.server.json_body import JSONRoute
@@ -35,7 +35,6 @@ __all__ = [
     "CheckRequest",
     "CheckResponse",
     "Diagnostic",
-    "Severity",
     "TranspileResponse",
     "diagnostic",
     "router",
@@ -57,20 +56,13 @@ _STATUSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Severity(StrEnum):
-    """How bad a diagnostic is: an error stops the script from running; a warning does not."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
 class Diagnostic(BaseModel):
     """One problem found in a script, at an ML position (1-based; ``end_column`` exclusive)."""
 
     model_config = ConfigDict(frozen=True)
 
-    severity: Severity = Field(description="`error` (the script cannot run) or `warning`.")
-    type: str = Field(description="The ML error type: SyntaxError, NameError, SecurityError, ...")
+    severity: Severity = Field(description="`error` (the script cannot run) or `warning` (it can).")
+    type: str = Field(description="The ML error type (SyntaxError, SecurityError, ...), or Warning.")
     message: str = Field(description="What is wrong, in words.")
     line: int | None = Field(description="Line of the start, 1-based; null if unknown.")
     column: int | None = Field(description="Column of the start, 1-based, in characters.")
@@ -88,6 +80,7 @@ class CheckRequest(BaseModel):
     code: str = Field(description="ML source code, at most MLPY_MAX_CODE_BYTES in UTF-8.")
     strict: bool = Field(
         default=False,
+        strict=True,  # true or false, not 0 or "yes": the schema says boolean
         description="Check in strict security mode (§9). A server started strict always is.",
     )
 
@@ -116,7 +109,7 @@ class CheckResponse(BaseModel):
         }
     )
 
-    valid: bool = Field(description="True when the script would compile (no error diagnostics).")
+    valid: bool = Field(description="True when the script would compile (no error, warnings allowed).")
     diagnostics: list[Diagnostic] = Field(description="In source order.")
 
 
@@ -132,13 +125,14 @@ class TranspileResponse(BaseModel):
     diagnostics: list[Diagnostic] = Field(description="The errors when it did not compile.")
 
 
-def diagnostic(error: MLError, severity: Severity = Severity.ERROR) -> Diagnostic:
-    """``error`` as a `Diagnostic` (its span's four numbers, or nulls when it has none)."""
-    span = error.span
+def diagnostic(finding: Finding) -> Diagnostic:
+    """``finding`` (`mlpy.Diagnostic`) as the HTTP body's `Diagnostic`: its span's four numbers,
+    or nulls when it has none."""
+    span = finding.span
     return Diagnostic(
-        severity=severity,
-        type=error.error_type,
-        message=error.message,
+        severity=finding.severity,
+        type=finding.kind,
+        message=finding.message,
         line=span.line if span else None,
         column=span.column if span else None,
         end_line=span.end_line if span else None,
@@ -155,15 +149,17 @@ def diagnostic(error: MLError, severity: Severity = Severity.ERROR) -> Diagnosti
 async def check_route(
     body: Annotated[CheckRequest, Body()], request: Request, settings: SettingsDep
 ) -> CheckResponse:
-    """Parse and check ``code`` (syntax, names, security) and return every diagnostic.
+    """Parse and check ``code`` (syntax, names, security) and return every error and warning.
 
-    A script with errors is a **200** with ``valid: false``. Code over the size limit is a 413,
+    A script with errors is a **200** with ``valid: false``; warnings (an unknown escape such as
+    ``"\\d"``, kept as written) leave it valid. Code over the size limit is a 413,
     a bad body a 422, a server with every compilation slot busy a 503 with ``Retry-After``.
     """
     _check_size(body.code, settings)
     strict = settings.strict or body.strict
-    errors = await _compile_off_loop(request, settings, lambda: check(body.code, strict_security=strict))
-    return CheckResponse(valid=not errors, diagnostics=[diagnostic(e) for e in errors])
+    found = await _compile_off_loop(request, settings, lambda: diagnostics(body.code, strict_security=strict))
+    valid = all(f.severity is not Severity.ERROR for f in found)
+    return CheckResponse(valid=valid, diagnostics=[diagnostic(f) for f in found])
 
 
 @router.post(
@@ -187,7 +183,7 @@ async def transpile_route(
         try:
             python = transpile(body.code, strict_security=strict)
         except MLCheckErrors as e:
-            found = [diagnostic(x) for x in e.errors]
+            found = [diagnostic(Finding.of_error(x)) for x in e.errors]
             return TranspileResponse(success=False, python=None, diagnostics=found)
         return TranspileResponse(success=True, python=python, diagnostics=[])
 

@@ -16,9 +16,16 @@ from fastapi import APIRouter, Body, HTTPException, Response
 from fastapi.exceptions import RequestValidationError
 
 from mlpy.errors import ErrorKind
-from mlpy.server.deps import ExecutorDep, SettingsDep
+from mlpy.server.deps import ExecutorDep, PartitionDep, SettingsDep
 from mlpy.server.json_body import JSONRoute, non_json_numbers
-from mlpy.server.render import RETRY_AFTER, json_response, render_result, unavailable, unprocessable
+from mlpy.server.render import (
+    RETRY_AFTER,
+    error_response,
+    json_response,
+    render_result,
+    unavailable,
+    unprocessable,
+)
 from mlpy.server.schemas import EXECUTE_EXAMPLES, ErrorDetail, ExecuteRequest, ExecuteResponse
 from mlpy.server.settings import Settings
 
@@ -32,11 +39,14 @@ router = APIRouter(route_class=JSONRoute)
     response_model=ExecuteResponse,
     summary="Run an ML program",
     responses={
-        413: {"model": ErrorDetail, "description": "The code or the context is too large."},
+        413: error_response(
+            "The code, the context or the whole body is over its size limit.",
+            "code is 120000 bytes; the limit is 100000 (MLPY_MAX_CODE_BYTES)",
+        ),
         503: {
-            "model": ExecuteResponse,
-            "description": "Overloaded (`error_type` Overloaded) or shutting down (Cancelled): "
-            "retry after `Retry-After` seconds.",
+            "model": ExecuteResponse | ErrorDetail,
+            "description": "Overloaded (a result with `error_type` Overloaded), shutting down "
+            "(Cancelled), or the executor not running (`detail`): retry after `Retry-After` seconds.",
         },
     },
 )
@@ -44,6 +54,7 @@ async def execute(
     body: Annotated[ExecuteRequest, Body(openapi_examples=EXECUTE_EXAMPLES)],
     executor: ExecutorDep,
     settings: SettingsDep,
+    partition: PartitionDep,
 ) -> Response:
     """Run ``code`` with ``context`` values as top-level variables; return its ``result``.
 
@@ -57,7 +68,7 @@ async def execute(
     _check_sizes(body, settings)
     timeout = _timeout(body, settings)
     try:
-        result = await executor.execute(body.code, timeout=timeout, context=body.context)
+        result = await executor.execute(body.code, timeout=timeout, context=body.context, partition=partition)
     except (TypeError, ValueError) as e:  # the context: a bad key or value (§7.1)
         raise unprocessable(("body", "context"), str(e)) from None
     except RuntimeError:

@@ -70,7 +70,8 @@ async def root(request: Request) -> Response:
         for method, operation in operations.items()
     ]
     if prefers_html(request.headers.get("accept", "")):
-        return HTMLResponse(_page(routes), headers=_HTML_HEADERS)
+        root = str(request.scope.get("root_path", "")).rstrip("/")  # behind a proxy prefix
+        return HTMLResponse(_page(routes, root), headers=_HTML_HEADERS)
     body = RootResponse(name="mlpy", version=__version__, routes=routes, docs="/docs", redoc="/redoc")
     return json_response(body.model_dump_json().encode(), headers={"Vary": "Accept"})
 
@@ -114,11 +115,12 @@ def _q(params: list[str]) -> float:
     return 1.0
 
 
-def _page(routes: list[RouteInfo]) -> str:
-    """The HTML index: links, then a table of the routes; every text escaped."""
+def _page(routes: list[RouteInfo], root: str) -> str:
+    """The HTML index: links (under ``root``), then a table of the routes; every text escaped."""
     e = html.escape
     links = "\n".join(
-        f'    <li><a href="{e(link.path)}">{e(link.title)}</a> ({e(link.path)}): {e(link.description)}</li>'
+        f'    <li><a href="{e(root + link.path)}">{e(link.title)}</a> ({e(link.path)}): '
+        f"{e(link.description)}</li>"
         for link in LINKS
     )
     rows = "\n".join(

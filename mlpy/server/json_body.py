@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-__all__ = ["MAX_REPORTED", "JSONRequest", "JSONRoute", "LongInt", "non_json_numbers"]
+__all__ = ["MAX_REPORTED", "JSONRequest", "JSONRoute", "LongInt", "non_finite_name", "non_json_numbers"]
 
 #: the most problems `non_json_numbers` reports for one value
 MAX_REPORTED = 10
@@ -37,6 +37,11 @@ class LongInt:
 
     def __str__(self) -> str:
         return f"an integer of {self.digits} digits"
+
+
+def non_finite_name(value: float) -> str:
+    """How Python's JSON reader spells a non-finite float: NaN, Infinity or -Infinity."""
+    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
 
 
 def _parse_int(text: str) -> int | LongInt:
@@ -81,7 +86,7 @@ def non_json_numbers(value: Any, loc: Sequence[str | int]) -> list[dict[str, Any
     while stack and len(errors) < MAX_REPORTED:
         item, path = stack.pop()
         if isinstance(item, float) and not math.isfinite(item):
-            name = "NaN" if math.isnan(item) else "Infinity" if item > 0 else "-Infinity"
+            name = non_finite_name(item)
             message = "Input should be a finite number (JSON has no NaN or Infinity; 1e400 is Infinity)"
             errors.append({"type": "finite_number", "loc": path, "msg": message, "input": name})
         elif isinstance(item, LongInt):

@@ -1,7 +1,7 @@
 """Turning results and errors into responses: JSON bodies, shared error bodies and their docs.
 
 Layer 6 (server): imports the standard library, anyio, fastapi, `mlpy.runtime.result` and
-`mlpy.server.schemas`.
+`mlpy.server.json_body` / `mlpy.server.schemas`.
 
 Results are rendered here, not by FastAPI, so that a value JSON cannot carry (NaN, Infinity,
 an integer too long to print, a lone surrogate) becomes a ``success: false`` result instead
@@ -23,6 +23,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from mlpy.runtime.result import MLResult
+from mlpy.server.json_body import non_finite_name
 from mlpy.server.schemas import ErrorDetail
 
 __all__ = [
@@ -102,11 +103,11 @@ def _echo(value: Any, depth: int) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+        return non_finite_name(value)
     if isinstance(value, float):
         return value
     if isinstance(value, int):
-        limit = sys.get_int_max_str_digits()
+        limit = sys.get_int_max_str_digits()  # fewer than 3 * limit bits: fewer than limit digits
         return value if not limit or value.bit_length() < 3 * limit else "an integer too long to print"
     if depth <= 0:
         return "..."
@@ -203,8 +204,7 @@ def _problem(value: Any) -> str:
         item = stack.pop()
         if isinstance(item, float):
             if not math.isfinite(item):
-                name = "NaN" if math.isnan(item) else "Infinity" if item > 0 else "-Infinity"
-                return f"it contains {name}, which JSON cannot represent"
+                return f"it contains {non_finite_name(item)}, which JSON cannot represent"
         elif isinstance(item, int):
             try:
                 str(item)

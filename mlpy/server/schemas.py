@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "CALCULATE_EXAMPLES",
+    "CONTEXT_KEY",
     "EXECUTE_EXAMPLES",
     "CalculateResponse",
     "ErrorDetail",
@@ -26,6 +27,9 @@ __all__ = [
     "RouteInfo",
     "UnhealthyResponse",
 ]
+
+#: what a context key must be (LANGUAGE.md §7.1; the executor checks it, this documents it)
+CONTEXT_KEY = r"^(?!__)[A-Za-z_][A-Za-z0-9_]*$"
 
 _SUM_LOOP = "sum = 0;\ni = 1;\nwhile (i <= n) {\n    sum = sum + i;\n    i = i + 1;\n}\nresult = sum;"
 
@@ -79,6 +83,7 @@ class ExecuteRequest(BaseModel):
         default=5.0,
         gt=0,
         allow_inf_nan=False,
+        strict=True,  # a number, as documented: not true (1.0) nor "5"
         description=(
             "Seconds the script may take, queue time included: more than 0 and at most the "
             "server's MLPY_MAX_TIMEOUT (30 by default). Omitted or null: MLPY_DEFAULT_TIMEOUT (5)."
@@ -86,7 +91,11 @@ class ExecuteRequest(BaseModel):
     )
     context: dict[str, Any] | None = Field(
         default=None,
-        description="Values that become top-level variables; keys must be ML identifiers.",
+        description=(
+            "Values that become top-level variables; keys must be ML identifiers (not starting "
+            "with `__`). Values are JSON: NaN, Infinity and integers over 4300 digits are a 422."
+        ),
+        json_schema_extra={"propertyNames": {"pattern": CONTEXT_KEY}},
     )
 
 
@@ -250,8 +259,4 @@ class RootResponse(BaseModel):
 class ErrorDetail(BaseModel):
     """Any error that is not a script failure: 400, 413, 503 (422 adds FastAPI's error list)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"detail": "unknown operation 'modulo'; supported: add, ..."}]}
-    )
-
-    detail: str
+    detail: str = Field(description="What went wrong, in one line.")

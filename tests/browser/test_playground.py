@@ -100,6 +100,16 @@ def test_a_syntax_error_is_underlined_where_it_is(browser: webdriver.Chrome, ser
     wait(browser).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#code-editor .err"))
 
 
+def test_a_warning_is_marked_apart_from_errors(browser: webdriver.Chrome, server: Server) -> None:
+    area = open_page(browser, server)
+    type_script(browser, area, ['digits = "\\d+";', "result = y +;"])
+    wait(browser).until(lambda d: texts(d, "#code-editor .warn") == ["\\d"])
+    assert texts(browser, "#code-editor .err") == [";"]
+    assert texts(browser, "#code-editor .gutter-warn") == ["1"]
+    assert texts(browser, "#code-editor .gutter-err") == ["2"]
+    assert texts(browser, "#problems .problem.warning")[0].startswith("1:11 Warning: unknown escape")
+
+
 def test_a_runtime_error_points_at_its_line(browser: webdriver.Chrome, server: Server) -> None:
     area = open_page(browser, server)
     type_script(browser, area, ["a = 1;", "result = a + [2];"])

@@ -157,12 +157,14 @@ CHECK: list[tuple[str, str, str, int, int, str]] = [
     ("unterminated-string-later", 'x = 1;\n  y = "abc', "SyntaxError", 2, 7, "unterminated string"),
     ("unterminated-comment", "x = 1; /* open\n\n", "SyntaxError", 1, 8, "unterminated comment"),
     ("unterminated-comment-after-operand", "x = 1 /* open", "SyntaxError", 1, 7, "unterminated comment"),
-    ("unknown-escape", 's = "ab\\qc";', "SyntaxError", 1, 8, "unknown escape '\\\\q'"),
-    ("unknown-escape-second-line", 's = "line\nnext \\z";', "SyntaxError", 2, 6, "unknown escape"),
+    # LANGUAGE.md §1.5: an unknown escape is now a warning (tests/lang/test_diagnostics.py);
+    # a malformed \x is the error at the same place
+    ("malformed-escape", 's = "ab\\xqc";', "SyntaxError", 1, 8, "invalid escape '\\\\x'"),
+    ("malformed-escape-second-line", 's = "line\nnext \\x";', "SyntaxError", 2, 6, "invalid escape"),
     ("malformed-hex-escape", 's = "ab\\x4g";', "SyntaxError", 1, 8, "escape"),
     ("short-unicode-escape", 'x = 1; s = "\\u12";', "SyntaxError", 1, 13, "escape"),
     ("unpaired-surrogate-escape", 'x = 1; s = "a\\ud800";', "SyntaxError", 1, 12, "surrogate"),
-    ("unknown-escape-non-ascii", 's = "é"; t = "日\\q";', "SyntaxError", 1, 16, "unknown escape"),
+    ("malformed-escape-non-ascii", 's = "é"; t = "日\\x";', "SyntaxError", 1, 16, "invalid escape"),
     ("unexpected-token-non-ascii", 's = "日本"; x = 1 +;', "SyntaxError", 1, 18, "unexpected ';'"),
     ("unexpected-character", "x = 1 $ 2;", "SyntaxError", 1, 7, "unexpected character '\\$'"),
     ("non-ascii-identifier", "x = 1; é = 1;", "SyntaxError", 1, 8, "unexpected character 'é'"),

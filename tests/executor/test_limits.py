@@ -33,7 +33,8 @@ CASES: list[tuple[str, Limits | None, str, str, str, int | None]] = [
         "max_steps",
         None,
     ),
-    ("depth", None, "function f(n) {\n    return f(n + 1);\n}\nresult = f(0);", "LimitError", "max_depth", 1),
+    # issue 11 §5: a runaway recursion is reported at the call (line 2), not at `function`
+    ("depth", None, "function f(n) {\n    return f(n + 1);\n}\nresult = f(0);", "LimitError", "max_depth", 2),
     (
         "depth-lambda",
         Limits(max_depth=50),

@@ -24,3 +24,4 @@ sl3 = arr[0:2:1];
 call = len(arr);
 method = "abc".upper();
 chained = obj.a.b;
+p = -2 ** n ** 2 + x ** -1;

@@ -19,7 +19,7 @@ from tests.runtime.helpers import ml_function
 SPEC_BUILTINS = (
     "print str int float bool typeof isinstance len range enumerate zip reversed sorted keys "
     "values abs min max round sum all any chr ord hex bin oct repr format callable iter next "
-    "getattr hasattr call"
+    "getattr hasattr call progress"
 )
 
 
@@ -449,7 +449,19 @@ ERRORS = [
     ("values", ("s",), MLTypeError, "values() expects an object, got string"),
     ("abs", ("x",), MLTypeError, "abs() expects a number, got string"),
     ("min", (), MLTypeError, "min() takes at least 1 argument but 0 were given"),
-    ("min", (5,), MLTypeError, "min() of one value expects an array, got number"),
+    ("progress", (101,), MLValueError, "progress() percent must be from 0 to 100, got 101"),
+    ("progress", (-0.5,), MLValueError, "progress() percent must be from 0 to 100, got -0.5"),
+    ("progress", (math.nan,), MLValueError, "progress() percent must be from 0 to 100, got NaN"),
+    (
+        "progress",
+        (10**100,),
+        MLValueError,
+        "progress() percent must be from 0 to 100, got a very large integer",
+    ),
+    ("progress", (True,), MLTypeError, "progress() expects a number percent, got boolean"),
+    ("progress", ("50",), MLTypeError, "progress() expects a number percent, got string"),
+    ("progress", (50, 1), MLTypeError, "progress() expects a string message or null, got number"),
+    ("progress", (), MLTypeError, "progress() takes 1 to 2 arguments but 0 were given"),
     ("max", (1, "a"), MLTypeError, "cannot compare string and number"),
     ("round", ("1",), MLTypeError, "round() expects a number, got string"),
     ("round", (1.5, 1.5), MLTypeError, "round() expects an integer, got number"),

@@ -35,6 +35,20 @@ async def test_a_syntax_error_has_its_span(client: httpx.AsyncClient) -> None:
     assert d["message"].startswith("unexpected ';'")
 
 
+async def test_a_warning_leaves_the_script_valid(client: httpx.AsyncClient) -> None:
+    body = (await client.post("/check", json={"code": 'x = 1;\npattern = "\\d+";'})).json()
+    assert body["valid"] is True
+    [d] = body["diagnostics"]
+    assert (d["severity"], d["type"], d["line"], d["column"], d["end_column"]) == (
+        "warning",
+        "Warning",
+        2,
+        12,
+        14,
+    )
+    assert d["message"].startswith("unknown escape '\\d'")
+
+
 async def test_every_check_error_is_listed_in_source_order(client: httpx.AsyncClient) -> None:
     code = "a = o.__class__;\nb = 1;\nc = p.__dict__;\nbreak;"
     body = (await client.post("/check", json={"code": code})).json()

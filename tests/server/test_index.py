@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 import mlpy
+from mlpy.server import Settings, create_app
 from mlpy.server.index import LINKS, prefers_html
 
 pytestmark = pytest.mark.anyio
@@ -26,6 +27,13 @@ async def test_a_browser_gets_an_html_page_linking_the_docs_and_health(client: h
     assert f"mlpy {mlpy.__version__}" in reply.text
     assert "<code>/execute</code>" in reply.text and "Run an ML program" in reply.text
     assert "<script" not in reply.text  # nothing to run, nothing loaded from elsewhere
+
+
+async def test_the_links_follow_a_proxy_prefix() -> None:
+    transport = httpx.ASGITransport(app=create_app(Settings()), root_path="/api")
+    async with httpx.AsyncClient(transport=transport, base_url="http://mlpy.test") as client:
+        page = (await client.get("/api/", headers={"Accept": "text/html"})).text
+    assert re.findall(r'href="([^"]+)"', page) == ["/api" + link.path for link in LINKS]
 
 
 async def test_every_linked_page_is_served(client: httpx.AsyncClient) -> None:

@@ -143,3 +143,10 @@ def test_every_route_reads_json_bodies_with_the_checked_reader() -> None:
     """A router added without ``route_class=JSONRoute`` would let a long integer be a 400."""
     routes = [route for router in ROUTERS for route in router.routes]
     assert routes and all(isinstance(route, JSONRoute) for route in routes)
+
+
+@pytest.mark.parametrize("timeout", ["true", '"5"', "[1]"])
+async def test_a_timeout_must_be_a_json_number(client: httpx.AsyncClient, timeout: str) -> None:
+    """Not true (which lax validation read as 1.0) nor a numeric string: what the schema says."""
+    error = _only_error(await _post(client, f'{{"code": "result = 1;", "timeout": {timeout}}}'))
+    assert error["loc"] == ["body", "timeout"] and error["type"] == "float_type"

@@ -22,8 +22,23 @@ __all__ = ["NAMES", "load"]
 #: every module ML may import (the list of LANGUAGE.md §6.1 and §6.2)
 NAMES = frozenset(
     {
-        "math", "json", "regex", "datetime", "random", "collections", "functional", "string",
-        "console", "log", "crypto", "csv", "file", "path", "http", "env", "args",
+        "math",
+        "json",
+        "regex",
+        "datetime",
+        "random",
+        "collections",
+        "functional",
+        "string",
+        "console",
+        "log",
+        "crypto",
+        "csv",
+        "file",
+        "path",
+        "http",
+        "env",
+        "args",
     }
 )
 

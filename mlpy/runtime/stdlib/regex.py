@@ -366,9 +366,12 @@ def _check_pattern(pattern: str) -> int:
     inline flags such as ``(?x)`` cannot hide anything from the estimate.
     """
     if len(pattern) > MAX_PATTERN:
-        raise _sticky(MLLimitError(
-            f"regex: pattern of {len(pattern)} characters is longer than {MAX_PATTERN}", limit="regex_pattern"
-        ))
+        raise _sticky(
+            MLLimitError(
+                f"regex: pattern of {len(pattern)} characters is longer than {MAX_PATTERN}",
+                limit="regex_pattern",
+            )
+        )
     try:
         plain = _measure(pattern, False)
         verbose = _measure(pattern, True)
@@ -377,14 +380,18 @@ def _check_pattern(pattern: str) -> int:
     cost = max(plain[0], verbose[0])
     depth = max(plain[1], verbose[1])
     if depth > MAX_GROUP_DEPTH:
-        raise _sticky(MLLimitError(
-            f"regex: groups nested {depth} deep, more than {MAX_GROUP_DEPTH}", limit="regex_pattern"
-        ))
+        raise _sticky(
+            MLLimitError(
+                f"regex: groups nested {depth} deep, more than {MAX_GROUP_DEPTH}", limit="regex_pattern"
+            )
+        )
     if cost > MAX_COST:
-        raise _sticky(MLLimitError(
-            "regex: pattern too complex (its counted repetitions would compile to too large a program)",
-            limit="regex_pattern",
-        ))
+        raise _sticky(
+            MLLimitError(
+                "regex: pattern too complex (its counted repetitions would compile to too large a program)",
+                limit="regex_pattern",
+            )
+        )
     return cost
 
 
@@ -458,11 +465,13 @@ def _timed(label: str, op: Callable[[float], Any]) -> Any:
     except TimeoutError:
         if budget < TIMEOUT:
             _deadline(state)
-        raise _sticky(MLLimitError(
-            f"{label}: matching took longer than {TIMEOUT:g} s "
-            "(the pattern backtracks catastrophically, or the text is too long for it)",
-            limit="regex_time",
-        )) from None
+        raise _sticky(
+            MLLimitError(
+                f"{label}: matching took longer than {TIMEOUT:g} s "
+                "(the pattern backtracks catastrophically, or the text is too long for it)",
+                limit="regex_time",
+            )
+        ) from None
     except MemoryError:
         raise _sticky(MLLimitError(f"{label}: matching ran out of memory", limit="memory")) from None
 
@@ -475,9 +484,11 @@ def _text(label: str, text: Any) -> str:
     if type(text) is not str:
         raise MLTypeError(f"{label}: expects a string to search, got {typeof(text)}")
     if len(text) > MAX_INPUT:
-        raise _sticky(MLLimitError(
-            f"{label}: text of {len(text)} characters is longer than {MAX_INPUT}", limit="regex_input"
-        ))
+        raise _sticky(
+            MLLimitError(
+                f"{label}: text of {len(text)} characters is longer than {MAX_INPUT}", limit="regex_input"
+            )
+        )
     return text
 
 

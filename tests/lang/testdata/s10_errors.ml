@@ -131,3 +131,46 @@ function g() { y = None; None = 2; } // ### "^NameError: local variable 'None' i
 g();
 ---
 x = True; // ### "^NameError: name 'True' is not defined$"
+---
+// §10 (issue 11 §6) every syntax error is listed, each where it happens: the parser recovers
+x = 1 // ### "^SyntaxError: expected ';'$"
+y = (x + 1; // ### "^SyntaxError: unexpected ';'; expected '\)'"
+z = [1, 2; // ### "^SyntaxError: unexpected ';'"
+if (x { y = 1; } // ### "^SyntaxError: unexpected '\{'"
+function f(a) {
+    return a +; // ### "^SyntaxError: unexpected ';'"
+}
+ok = f(1);
+w = 2 3; // ### "^SyntaxError: expected ';'$"
+---
+// recovery inside blocks and after an unclosed object literal
+function g() {
+    a = {k: 1; // ### "^SyntaxError: unexpected ';'; expected '\}', ','"
+    b = a.k;
+    while (b) { c = ) ; } // ### "^SyntaxError: unexpected '\)'"
+    return b // ### "^SyntaxError: expected ';'$"
+}
+h = g(;  // ### "^SyntaxError: unexpected ';'"
+---
+// a stray character is one error, and parsing goes on after it
+x = 1 @ 2; // ### "^SyntaxError: unexpected character '@'"
+y = (1; // ### "^SyntaxError: unexpected ';'; expected '\)'"
+---
+// an error's own consequences on its line are not listed
+/* a /* b */ c d e */ // ### "^SyntaxError: expected ';'$"
+x = 1;
+---
+// §3.7 an arrow function returning an object literal: the hint says to wrap it
+f = fn(x) => {id: x}; // ### "^SyntaxError: unexpected ':': an arrow function's '=> \{' starts a block: to return an object literal, wrap it in parentheses"
+---
+g = fn() => {"name": 1}; // ### "wrap it in parentheses"
+---
+// the fix works
+f = fn(x) => ({id: x});
+assert_eq(f(3), {id: 3});
+---
+// an unclosed `{` names where it was opened
+function f(x) {
+    if (x) {
+        return 1;
+    } // ### "^SyntaxError: unexpected end of input; expected '\}'.*\(the '\{' at line 2, column 15 is never closed\)$"

@@ -338,10 +338,19 @@ assert_eq(len("\u{1F600}"), 1);
 assert_eq("\ud83d\ude00", "😀");
 assert_eq('\n', "\n");
 ---
-// §1.5 an unknown escape is a syntax error that points at it
-s = "ab\qc"; // ### "SyntaxError: unknown escape '\\q'"
+// §1.5 an unknown escape is kept as written, backslash included, as Python does
+assert_eq("ab\qc", "ab" + "\\" + "qc");
+assert_eq(len("\d+\.\w"), 7);
+assert_eq("\d+\.\w", "\\d+\\.\\w");
+assert_eq('x\ay', "x\\ay");
+assert_eq("\[\]", "\\[\\]");
+assert_eq("\
+", "\\\n");
 ---
-s = 'ok'; t = "x\ay"; // ### "SyntaxError: unknown escape"
+// so a regex pattern reads naturally
+import regex;
+assert_eq(regex.findall("\d+", "a1b22c333"), ["1", "22", "333"]);
+assert_eq(regex.test("^\w+\.txt$", "notes.txt"), true);
 ---
 s = "\x4g"; // ### "SyntaxError"
 ---
@@ -352,7 +361,10 @@ s = "\u{110000}"; // ### "SyntaxError: invalid code point"
 s = "\u{}"; // ### "SyntaxError"
 ---
 s = "abc
-more \q"; // ### "SyntaxError: unknown escape"
+more \x"; // ### "SyntaxError: invalid escape '\\x' in string: expected two hex digits"
+---
+// a malformed escape is an error even after an unknown one, and every one is listed
+s = "\q\u12"; t = "\x1"; // ### "SyntaxError: invalid escape '\\u'" "SyntaxError: invalid escape '\\x'"
 ---
 x = "never closed; // ### "SyntaxError: unterminated string"
 ---

@@ -86,9 +86,7 @@ x = true ? 1; // ### "SyntaxError"
 ---
 x = (1 + 2; // ### "SyntaxError: unexpected ';'; expected '\)'"
 ---
-// Python-only operators do not exist
-x = 2 ** 3; // ### "SyntaxError"
----
+// Python-only operators do not exist (`**` does since LANGUAGE.md §3 added it: see below)
 x = 1 === 1; // ### "SyntaxError"
 ---
 x = 1 & 2; // ### "SyntaxError"
@@ -592,3 +590,55 @@ assert_eq([o.get, o.keys], [5, [1]]);
 ---
 o = {};
 o.missing(); // ### "TypeError"
+---
+// §3 `**`: binds tighter than a unary operator on its left, right-associative
+assert_eq(-2 ** 2, -4);
+assert_eq((-2) ** 2, 4);
+assert_eq(2 ** -1, 0.5);
+assert_eq(2 ** 3 ** 2, 512);
+assert_eq((2 ** 3) ** 2, 64);
+assert_eq(2 * 3 ** 2, 18);
+assert_eq(-x() ** 2, -9);
+function x() { return 3; }
+assert_eq(!0 ** 2, true);  // !(0 ** 2)
+a = [2, 3];
+assert_eq(a[1] ** a[0], 9);
+assert_eq(2**10, 1024);
+---
+// §3 `**` is Python's pow: exact integers, a float for a negative exponent or a float operand
+assert_eq(3 ** 40, 12157665459056928801);
+assert_eq(10 ** 0, 1);
+assert_eq(0 ** 0, 1);
+assert_eq(4 ** 0.5, 2.0);
+assert_eq(2.0 ** 3, 8.0);
+assert_eq(true ** 2, 1);
+assert_eq((-1) ** 1000001, -1);
+assert_eq(1 ** 1000000000000, 1);
+assert_eq(10 ** -2, 0.01);
+f = fn(b, e) => b ** e;
+assert_eq(f(-8, 1), -8);
+assert_fails(fn() => 0 ** -1, "ZeroDivisionError");
+assert_fails(fn() => 0.0 ** -2.5, "ZeroDivisionError");
+assert_fails(fn() => (-8) ** 0.5, "ValueError: a negative number cannot be raised to a fractional power");
+assert_fails(fn() => 10.0 ** 400, "ValueError: the power is too large for a float");
+assert_fails(fn() => "ab" ** 2, "TypeError: cannot raise string to the power of number");
+assert_fails(fn() => 2 ** null, "TypeError: cannot raise number to the power of null");
+---
+// §3 `**` inside an arrow's expression body
+sq = fn(n) => n ** 2;
+assert_eq(sq(7), 49);
+---
+// §3, §8 the integer size limit is checked before the power is computed
+x = 7 ** 1000000000000; // ### "LimitError: integer size \d+ bits exceeds the limit max_int_bits=100000"
+---
+// option:max_int_bits=20000
+ok = 2 ** 19999;
+assert_eq(ok % 1000, 688);
+assert_eq(ok // 2 ** 19998, 2);
+---
+// option:max_int_bits=20000
+x = 3 ** 20000; // ### "LimitError: integer size 31700 bits"
+---
+x = 2 ** ; // ### "SyntaxError: unexpected ';'"
+---
+x = 2 *** 3; // ### "SyntaxError"

@@ -63,9 +63,50 @@ r = [];
 for (k in o) { r.push(k); }
 assert_eq(r, ["a", "c", "b"]);
 ---
-// object keys are strings only
+// object keys are strings; a number key is its string form (§2.5)
 o = {};
-o[1] = "x"; // ### "TypeError: object key must be a string, not number"
+o[1] = "x";
+assert_eq(o, {"1": "x"});
+assert_eq(o["1"], "x");
+o["2"] = "y";
+assert_eq(o[2], "y");
+o[2.5] = "z";
+assert_eq(keys(o), ["1", "2", "2.5"]);
+assert_eq(o["2.5"], "z");
+o[-1] = 0;
+assert_eq(o.has("-1"), true);
+o[1] += 1;
+assert_eq(o[1], "x1");
+---
+o = {};
+o[true] = "x"; // ### "TypeError: object key must be a string or a number, not boolean"
+---
+o = {};
+x = o[[1]]; // ### "TypeError: object key must be a string or a number, not array"
+---
+// the object methods follow the same rule
+o = {"1": "a"};
+assert_eq(o.get(1), "a");
+assert_eq(o.has(1), true);
+assert_eq(o.has(1.5), false);
+o.set(3, "c");
+assert_eq(o["3"], "c");
+o.delete(1);
+assert_eq(o, {"3": "c"});
+assert_fails(fn() => o.get(null), "TypeError: get\\(\\) key must be a string or a number, not null");
+assert_fails(fn() => o.delete(7), "KeyError");
+---
+// a memo table keyed by numbers stays JSON
+cache = {};
+function fib(n) {
+    if (n < 2) { return n; }
+    if (cache.has(n)) { return cache[n]; }
+    cache[n] = fib(n - 1) + fib(n - 2);
+    return cache[n];
+}
+assert_eq(fib(50), 12586269025);
+assert_eq(len(cache), 49);
+result = cache;
 ---
 o = {a: 1};
 x = o[null]; // ### "TypeError"

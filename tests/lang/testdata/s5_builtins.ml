@@ -135,7 +135,24 @@ assert_eq(any([0, "", null]), false);
 assert_eq(any([0, 1]), true);
 assert_eq(any([]), false);
 ---
+// §5.1 one value that is not an array is returned as it is
+assert_eq(min(42), 42);
+assert_eq(max("abc"), "abc");
+assert_eq(max(null), null);
+assert_eq(min({a: 1}), {a: 1});
+assert_eq(min(range(3, 9)), 3);
+---
 x = min(1, "a"); // ### "TypeError"
+---
+// §5.1 progress(percent, message = null): a no-op outside a job, validated everywhere
+assert_eq(progress(0), null);
+assert_eq(progress(12.5, "loading"), null);
+assert_eq(progress(100, null), null);
+for (i in range(1000)) { progress(i / 10, "step " + i); }
+assert_fails(fn() => progress(101), "ValueError: progress\\(\\) percent must be from 0 to 100, got 101");
+assert_fails(fn() => progress(-1, "x"), "ValueError");
+assert_fails(fn() => progress("50"), "TypeError: progress\\(\\) expects a number percent, got string");
+assert_fails(fn() => progress(50, [1]), "TypeError: progress\\(\\) expects a string message or null, got array");
 ---
 x = sum([1, "a"]); // ### "TypeError"
 ---
@@ -322,6 +339,46 @@ assert_eq(w, ["C", "a", "b"]);
 ---
 a = [3, "a"];
 a.sort(); // ### "TypeError"
+---
+// §5.1 sorted(a, key, reverse): a function is the key, a boolean reverse
+words = ["pear", "fig", "banana", "kiwi"];
+assert_eq(sorted(words, len), ["fig", "pear", "kiwi", "banana"]);
+assert_eq(sorted(words, fn(w) => len(w), true), ["banana", "pear", "kiwi", "fig"]);
+assert_eq(sorted(words, true), ["pear", "kiwi", "fig", "banana"]);
+assert_eq(sorted(words, false), ["banana", "fig", "kiwi", "pear"]);
+assert_eq(sorted(words, null, true), ["pear", "kiwi", "fig", "banana"]);
+people = [{n: "b", age: 30}, {n: "a", age: 25}, {n: "c", age: 30}];
+assert_eq(sorted(people, fn(p) => p.age).map(fn(p) => p.n), ["a", "b", "c"]);
+// stable, reversed too: equal keys keep their order
+assert_eq(sorted(people, fn(p) => p.age, true).map(fn(p) => p.n), ["b", "c", "a"]);
+// keys ordered by ML <: arrays element-wise
+assert_eq(sorted(people, fn(p) => [-p.age, p.n]).map(fn(p) => p.n), ["b", "c", "a"]);
+assert_eq(sorted("cab", fn(c) => c), ["a", "b", "c"]);
+---
+// §5.2 the array method sort takes the same key and reverse
+a = [3, -1, 2, -5];
+a.sort(abs);
+assert_eq(a, [-1, 2, 3, -5]);
+a.sort(true);
+assert_eq(a, [3, 2, -1, -5]);
+a.sort(fn(x) => -x, true);
+assert_eq(a, [-5, -1, 2, 3]);
+---
+// a function is never taken as `reverse` (it once was), and other types are refused
+assert_fails(fn() => sorted([1], 1), "TypeError: sorted\\(\\) expects a key function or a boolean reverse, got number");
+assert_fails(fn() => sorted([1], "len"), "TypeError: sorted\\(\\) expects a key function or a boolean reverse, got string");
+assert_fails(fn() => sorted([1], len, "yes"), "TypeError: sorted\\(\\) expects a boolean reverse, got string");
+assert_fails(fn() => sorted([1], true, true), "TypeError: sorted\\(\\) expects a key function \\(or null\\) first, got boolean");
+assert_fails(fn() => [1].sort(null), "TypeError: sort\\(\\) expects a key function or a boolean reverse, got null");
+assert_fails(fn() => sorted([1, 2], fn(x) => x == 1 ? "a" : 1), "TypeError: cannot compare");
+assert_fails(fn() => sorted([1], fn(a, b) => a), "TypeError");
+---
+// a key function that throws stops the sort with its error
+sorted([1, 2], fn(x) => x / 0); // ### "ZeroDivisionError"
+---
+// the key function counts steps like any ML call
+// option:max_steps=1000
+x = sorted(range(5000), fn(v) => v); // ### "LimitError"
 ---
 x = [].pop(); // ### "IndexError"
 ---

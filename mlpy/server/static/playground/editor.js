@@ -176,7 +176,8 @@ class MLEditor {
   /** The highlighted copy: tokens split at diagnostic and bracket-match boundaries. */
   renderMarks() {
     const text = this.input.value;
-    const marks = this.ranges.map((r) => ({ start: r.start, end: r.end, cls: "err", title: `${r.diagnostic.type}: ${r.diagnostic.message}`, line: r.diagnostic.line }));
+    const marks = this.ranges.map((r) => ({ start: r.start, end: r.end, cls: r.diagnostic.severity === "warning" ? "warn" : "err",
+      title: `${r.diagnostic.type}: ${r.diagnostic.message}`, line: r.diagnostic.line }));
     for (const m of this.bracketMarks()) marks.push(m);
     const bounds = new Set([0, text.length]);
     for (const t of this.tokens) { bounds.add(t.start); bounds.add(t.end); }
@@ -238,15 +239,18 @@ class MLEditor {
 
   renderGutter(text) {
     const count = lineStarts(text).length;
-    const bad = new Map();
+    const marked = new Map(); // line -> {cls, title}: an error wins over a warning
     for (const r of this.ranges) {
       const line = r.diagnostic.line || 1;
-      if (!bad.has(line)) bad.set(line, `${r.diagnostic.type}: ${r.diagnostic.message}`);
+      const cls = r.diagnostic.severity === "warning" ? "gutter-warn" : "gutter-err";
+      if (!marked.has(line) || (cls === "gutter-err" && marked.get(line).cls !== cls)) {
+        marked.set(line, { cls, title: `${r.diagnostic.type}: ${r.diagnostic.message}` });
+      }
     }
     let html = "";
     for (let i = 1; i <= count; i++) {
-      const msg = bad.get(i);
-      html += msg ? `<div class="gutter-err" title="${escapeHtml(msg)}">${i}</div>` : `<div>${i}</div>`;
+      const m = marked.get(i);
+      html += m ? `<div class="${m.cls}" title="${escapeHtml(m.title)}">${i}</div>` : `<div>${i}</div>`;
     }
     this.gutterLines.innerHTML = html + "<div>&nbsp;</div>";
   }

@@ -83,7 +83,7 @@ function showProblems(diagnostics) {
   box.innerHTML = "";
   for (const d of diagnostics) {
     const item = document.createElement("div");
-    item.className = "problem";
+    item.className = d.severity === "warning" ? "problem warning" : "problem";
     item.textContent = `${d.line ?? "?"}:${d.column ?? "?"} ${d.type}: ${d.message}`;
     item.addEventListener("click", () => editor.goTo(d.line || 1, d.column || 1));
     box.appendChild(item);
