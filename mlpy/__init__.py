@@ -51,8 +51,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsyncMLExecutor",
-    "ErrorKind",
     "Diagnostic",
+    "ErrorKind",
     "Limits",
     "MLCancelledError",
     "MLCheckErrors",
