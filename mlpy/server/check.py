@@ -1,17 +1,20 @@
 """``POST /check`` and ``POST /transpile``: a script's diagnostics and its Python, without running it.
 
-Layer 6 (server): imports the standard library, anyio, fastapi, pydantic, `mlpy.api`,
-`mlpy.errors` and `mlpy.server.*`.
+Layer 6 (server): imports the standard library, anyio, fastapi, pydantic, `mlpy`,
+`mlpy.deadline`, `mlpy.errors` and `mlpy.server.*`.
 
 Both routes take the ``/execute`` size limit on ``code`` (413) and compile in a worker thread,
 off the event loop. Cost bound: compiling is linear in the code's size, which is at most
-``MLPY_MAX_CODE_BYTES``; at most ``MLPY_WORKERS`` compilations run at once per process, a request
-waits at most `WAIT_SECONDS` for a turn and is otherwise refused with 503 and ``Retry-After``.
+``MLPY_MAX_CODE_BYTES`` (about 0.7 s for 100 KB on a busy 2-core machine), and stops at a
+deadline of ``MLPY_DEFAULT_TIMEOUT`` (a ``TimeoutError`` diagnostic); at most ``MLPY_WORKERS``
+compilations run at once per process, a request waits at most `WAIT_SECONDS` for a turn and is
+otherwise refused with 503 and ``Retry-After``.
 A script with errors is still a 200 (as for ``/execute``): the errors are the answer.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -22,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlpy import Diagnostic as Finding
 from mlpy import Severity, diagnostics, transpile
-from mlpy.errors import MLCheckErrors
+from mlpy.deadline import within
+from mlpy.errors import MLCheckErrors, MLTimeoutError
 from mlpy.server.deps import SettingsDep
 from mlpy.server.execute import _check_sizes
 from mlpy.server.json_body import JSONRoute
@@ -157,7 +161,14 @@ async def check_route(
     """
     _check_size(body.code, settings)
     strict = settings.strict or body.strict
-    found = await _compile_off_loop(request, settings, lambda: diagnostics(body.code, strict_security=strict))
+
+    def work() -> list[Finding]:
+        try:
+            return diagnostics(body.code, strict_security=strict)
+        except MLTimeoutError as e:
+            return [Finding.of_error(e)]
+
+    found = await _compile_off_loop(request, settings, work)
     valid = all(f.severity is not Severity.ERROR for f in found)
     return CheckResponse(valid=valid, diagnostics=[diagnostic(f) for f in found])
 
@@ -182,8 +193,9 @@ async def transpile_route(
     def work() -> TranspileResponse:
         try:
             python = transpile(body.code, strict_security=strict)
-        except MLCheckErrors as e:
-            found = [diagnostic(Finding.of_error(x)) for x in e.errors]
+        except (MLCheckErrors, MLTimeoutError) as e:
+            errors = e.errors if isinstance(e, MLCheckErrors) else [e]
+            found = [diagnostic(Finding.of_error(x)) for x in errors]
             return TranspileResponse(success=False, python=None, diagnostics=found)
         return TranspileResponse(success=True, python=python, diagnostics=[])
 
@@ -205,13 +217,21 @@ def _limiter(request: Request, settings: Settings) -> anyio.CapacityLimiter:
 
 
 async def _compile_off_loop(request: Request, settings: Settings, work: Callable[[], T]) -> T:
-    """Run ``work()`` in a thread once a compilation slot is free; 503 if none frees in time."""
+    """Run ``work()`` in a thread once a compilation slot is free (503 if none frees in time),
+    under a deadline of ``MLPY_DEFAULT_TIMEOUT`` seconds that the front end checks as it goes
+    (past it, compiling raises `MLTimeoutError`)."""
     limiter = _limiter(request, settings)
     with anyio.move_on_after(WAIT_SECONDS) as waited:
         await limiter.acquire()
     if waited.cancelled_caught:
         raise HTTPException(503, _BUSY, headers={"Retry-After": RETRY_AFTER})
+    seconds = settings.default_timeout
+
+    def bounded() -> T:
+        with within(time.monotonic() + seconds, seconds):
+            return work()
+
     try:
-        return await anyio.to_thread.run_sync(work)
+        return await anyio.to_thread.run_sync(bounded)
     finally:
         limiter.release()

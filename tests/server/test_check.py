@@ -131,6 +131,17 @@ async def test_busy_compilation_slots_give_503(
     assert again.status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/check", "/transpile"])
+async def test_compiling_stops_at_the_default_timeout(open_client: OpenClient, path: str) -> None:
+    code = "x = [" + "1, " * 30_000 + "];"  # 90 KB: far more than a millisecond to compile
+    async with open_client(default_timeout=0.001) as client:
+        reply = await client.post(path, json={"code": code})
+    assert reply.status_code == 200
+    [d] = reply.json()["diagnostics"]
+    assert (d["severity"], d["type"]) == ("error", "TimeoutError")
+    assert "0.001" in d["message"]
+
+
 async def test_openapi_documents_every_status(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     for path in ("/check", "/transpile"):
