@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -165,6 +166,20 @@ def test_examples_and_show_python(browser: webdriver.Chrome, server: Server) -> 
     browser.find_element(By.ID, "show-python").click()
     python = browser.find_element(By.ID, "python")
     wait(browser).until(lambda d: "def " in python.text)
+
+
+def test_the_jobs_panel_says_when_the_service_has_no_jobs(browser: webdriver.Chrome, server: Server) -> None:
+    """Without issue 13's routes (this server has none) the panel says so instead of failing;
+    the panel against real jobs is tested where those routes exist."""
+    has_jobs = "/jobs" in httpx.get(f"{server.url}/openapi.json", timeout=10).json()["paths"]
+    area = open_page(browser, server)
+    type_script(browser, area, ["result = 1;"])
+    browser.find_element(By.ID, "run-job").click()
+    info = browser.find_element(By.ID, "job-info")
+    if has_jobs:
+        wait(browser).until(lambda d: info.get_attribute("data-status") == "successful")
+    else:
+        wait(browser).until(lambda d: info.text == "Jobs are not available on this server.")
 
 
 def test_page_asks_only_its_own_service(browser: webdriver.Chrome, server: Server) -> None:
