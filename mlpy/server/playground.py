@@ -35,8 +35,10 @@ __all__ = ["CSP", "EXAMPLES_DIR", "Example", "enabled", "examples", "router"]
 
 router = APIRouter(route_class=JSONRoute)
 
-#: where the examples are read from: the repository's examples/ (absent from a wheel install)
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+#: the source checkout this module is in, if it is in one (a wheel install is not)
+_CHECKOUT = Path(__file__).resolve().parents[2]
+#: where the examples are read from: the checkout's examples/
+EXAMPLES_DIR = _CHECKOUT / "examples"
 #: the page may load and call only its own origin
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -69,8 +71,9 @@ def _page() -> bytes:
 
 @cache
 def examples() -> tuple[Example, ...]:
-    """The examples in `EXAMPLES_DIR`, by name; none when the folder is not there."""
-    if not EXAMPLES_DIR.is_dir():
+    """The examples in `EXAMPLES_DIR`, by name; none outside a source checkout (in a wheel
+    install, site-packages/examples would be some other package's folder)."""
+    if not (_CHECKOUT / "pyproject.toml").is_file() or not EXAMPLES_DIR.is_dir():
         return ()
     found = []
     for path in sorted(EXAMPLES_DIR.glob("*.ml")):
