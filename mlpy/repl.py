@@ -31,7 +31,7 @@ from typing import Any, TextIO
 from mlpy.api import compile_code
 from mlpy.compiler import abi
 from mlpy.compiler.program import Program
-from mlpy.errors import MLCheckErrors, MLError, MLLimitError
+from mlpy.errors import MLCancelledError, MLCheckErrors, MLError
 from mlpy.language.nodes import ExprStmt
 from mlpy.language.parser import parse
 from mlpy.runtime.format import repr_value
@@ -141,9 +141,9 @@ class Session:
         """Forget every binding."""
         self.namespace = {}
 
-    def run(self, text: str, on_start: Callable[[CallState], None] | None = None) -> Outcome:
-        """Compile ``text`` and run it in the session; ``on_start`` gets the call's state (to
-        cancel it from another thread). KeyboardInterrupt while it runs stops it."""
+    def run(self, text: str) -> Outcome:
+        """Compile ``text`` and run it in the session. KeyboardInterrupt while it runs stops it
+        (the call is cancelled, as the executor cancels one)."""
         source = _complete(text)
         try:
             program, shift = self._compile(source)
@@ -151,8 +151,6 @@ class Session:
             return Outcome(source, errors=list(e.errors))
         self.last = program
         state = CallState(self.limits)
-        if on_start is not None:
-            on_start(state)
         kept = {k: v for k, v in self.namespace.items() if type(v) is Builtin}
         previous = self.namespace.get(_LAST_KEY)
         result, interrupted = self._run_watched(program, state)
@@ -197,14 +195,14 @@ class Session:
                 thread.join(0.05)
             except KeyboardInterrupt:
                 interrupted = True
-                state.cancel(MLLimitError("interrupted (Ctrl+C)", limit="interrupt"))
+                state.cancel(MLCancelledError("interrupted (Ctrl+C)"))
                 thread.join(_GRACE)
                 break
         if box:
             return box[0], interrupted
-        state.cancel(MLLimitError("stopped: still inside one long operation", limit="timeout"))
         reason = "interrupted (Ctrl+C)" if interrupted else f"Execution timeout after {state.timeout} seconds"
-        error = MLLimitError(reason + "; the operation it was in goes on in the background")
+        error = MLCancelledError(reason + "; the operation it was in goes on in the background")
+        state.cancel(error)
         return MLResult.failure(error, stdout=state.stdout()), interrupted
 
     def _show(self, value: Any) -> str:
@@ -246,7 +244,7 @@ def report(outcome: Outcome, out: TextIO, err: TextIO) -> None:
         message = (result.errors[0]["message"] if result.errors else result.error) or ""
         kind = result.error_type or "Error"
         if outcome.interrupted:
-            kind, message = "Interrupted", f"stopped by Ctrl+C ({message})"
+            kind, message = "Interrupted", "stopped by Ctrl+C"
         line, column = outcome.position(result.error_line, result.error_column)
         err.write(_caret(kind, message, line, column, outcome.source))
     out.flush()
