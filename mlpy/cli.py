@@ -5,7 +5,8 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
     mlpy --version
     mlpy run FILE [--context JSON|@file.json] [--timeout S] [--strict] [--json]
     mlpy transpile FILE
-    mlpy check FILE
+    mlpy check FILE [--json]
+    mlpy repl [--timeout S] [--strict]
     mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict] [--insecure]
 
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
@@ -27,6 +28,7 @@ from mlpy import __version__
 from mlpy.api import diagnostics, run, transpile
 from mlpy.errors import MLCheckErrors, MLError
 from mlpy.language.diagnostics import Diagnostic, Severity
+from mlpy.repl import DEFAULT_TIMEOUT
 from mlpy.runtime.result import MLResult
 from mlpy.source import snippet
 
@@ -137,15 +139,42 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     code = _read(args.file)
     found = diagnostics(code, strict_security=args.strict)
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    if args.json:  # one JSON object per line on stdout, the shape editors and CI read
+        for item in found:
+            print(json.dumps(_diagnostic(item, args.file), ensure_ascii=False))
+        return 1 if errors else 0
     text = code.decode("utf-8", "replace")
     for item in found:
         print(_show(item, args.file, text), file=sys.stderr)
-    errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         return 1
     warned = len(found)
     print(f"{args.file}: ok" + (f" ({warned} warning{'s' * (warned > 1)})" if warned else ""))
     return 0
+
+
+def _diagnostic(item: Diagnostic, name: str) -> dict[str, Any]:
+    """``item`` as a ``check --json`` line: where (1-based, end column exclusive) and what."""
+    span = item.span
+    return {
+        "file": name,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+        "severity": str(item.severity),
+        "type": item.kind,
+        "message": item.message,
+    }
+
+
+def _cmd_repl(args: argparse.Namespace) -> int:
+    from mlpy.repl import main as repl_main
+
+    if args.timeout is not None and not args.timeout > 0:
+        raise _usage("--timeout must be a positive number of seconds")
+    return repl_main(timeout=args.timeout or DEFAULT_TIMEOUT, strict=args.strict)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -176,7 +205,15 @@ def _parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=text)
         c.add_argument("file", help="the .ml file, or - for standard input")
         c.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+        if name == "check":
+            c.add_argument("--json", action="store_true", help="diagnostics as JSON lines on stdout")
         c.set_defaults(fn=fn)
+    i = sub.add_parser("repl", help="an interactive ML session (variables kept between inputs)")
+    i.add_argument(
+        "--timeout", type=float, default=None, help=f"seconds per input (default {DEFAULT_TIMEOUT:g})"
+    )
+    i.add_argument("--strict", action="store_true", help="strict security mode (§9)")
+    i.set_defaults(fn=_cmd_repl)
     s = sub.add_parser(
         "serve",
         help="run the HTTP service",

@@ -21,7 +21,7 @@ LAYERS = {
     "mlpy": 4,  # mlpy/__init__.py only: re-exports 0-4 (the front end lazily)
     "mlpy.jobs": 5,
     "mlpy.server": 6,
-    "mlpy.cli": 7, "mlpy.__main__": 7,
+    "mlpy.cli": 7, "mlpy.__main__": 7, "mlpy.repl": 7,
 }  # fmt: skip
 #: third-party packages only one part of mlpy may import
 OWNERS = {"lark": "mlpy.language", "fastapi": "mlpy.server"}

@@ -118,6 +118,7 @@ def run_prepared(
     grants: caps.Grants | None = None,
     transpile_time: float | None = None,
     queue_time: float = 0.0,
+    namespace: dict[str, Any] | None = None,
 ) -> MLResult:
     """`run_program` for ``inputs`` that `prepare_context` already checked and copied.
 
@@ -125,6 +126,10 @@ def run_prepared(
     caller's exception at once) and runs the program in a worker thread. ``transpile_time``
     is what this call spent compiling (default: the program's own compile time; a call that
     found it in the cache passes ~0); ``queue_time`` how long it waited for a thread.
+
+    ``namespace`` (the REPL's) is used as the globals instead of a fresh dict, so top-level
+    variables and functions of one call are there for the next; its runtime names (guards,
+    builtins, budget) are set afresh for this call, re-arming a namespace a stop disarmed.
 
     Raises:
         TypeError, ValueError: the host's functions or grants are invalid (§7.1).
@@ -145,7 +150,7 @@ def run_prepared(
         error = MLSecurityError(f"capability not granted: {messages}", missing[0][1])
         return MLResult.failure(error, **times)
     state.strict = program.strict
-    g = _globals(state, inputs, functions or {})
+    g = _globals(state, inputs, functions or {}, {} if namespace is None else namespace)
     _ensure_recursion_headroom(limits)
     token = CURRENT.set(state)
     start = time.perf_counter()
@@ -182,8 +187,10 @@ def _failure(exc: Exception, state: CallState, start: float, times: dict[str, fl
     )
 
 
-def _globals(state: CallState, inputs: dict[str, Any], functions: HostFunctions) -> dict[str, Any]:
-    g: dict[str, Any] = dict(GUARDS)
+def _globals(
+    state: CallState, inputs: dict[str, Any], functions: HostFunctions, g: dict[str, Any]
+) -> dict[str, Any]:
+    g.update(GUARDS)
     g["__builtins__"] = _BUILTINS_TABLE
     g[abi.STEPS] = 0
     g[abi.TICK] = state.tick

@@ -29,7 +29,19 @@ from fastapi.params import Depends as DependsParam
 from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
-from mlpy.server import auth, calculate, contract, docs, execute, health, index, metrics, ratelimit
+from mlpy.server import (
+    auth,
+    calculate,
+    check,
+    contract,
+    docs,
+    execute,
+    health,
+    index,
+    metrics,
+    playground,
+    ratelimit,
+)
 from mlpy.server.auth import require
 from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
 from mlpy.server.keys import Scope, load_keys
@@ -67,6 +79,8 @@ ROUTERS: tuple[Mount, ...] = (
     Mount(health.router, Scope.ADMIN, open_when="health_open"),
     Mount(metrics.router, Scope.ADMIN, open_when="metrics_open"),
     Mount(index.router, None),
+    Mount(check.router, Scope.EXECUTE),
+    Mount(playground.router, None),
     Mount(docs.router, None),
 )
 
@@ -77,6 +91,8 @@ values become its top-level variables.
 * `POST /execute` runs a script. A script that fails is still a 200 with `success: false`.
 * `GET /calculate` runs a small ML script for one arithmetic operation.
 * `GET /health` runs a probe script and reports the executor's load.
+* `POST /check` lists a script's errors and `POST /transpile` shows its Python, without running it.
+* `GET /playground` is a page to write, check and run scripts (on loopback by default).
 
 Errors: 400 bad calculation, 413 code or context too large, 422 invalid request (naming the
 field; NaN, Infinity and numbers out of range included), 503 overloaded (with `Retry-After`).

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -25,7 +26,7 @@ from mlpy.server.keys import KeyConfigError, load_keys
 from mlpy.server.logs import LogFormat, LogLevel
 from mlpy.server.ratelimit import parse_rate_limit, parse_storage
 
-__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
+__all__ = ["ENV_PREFIX", "PlaygroundMode", "Settings", "SettingsError"]
 
 #: prefix of every environment variable the service reads
 ENV_PREFIX = "MLPY_"
@@ -42,6 +43,15 @@ _ESCAPE_FACTOR = 6
 
 class SettingsError(ValueError):
     """One or more ``MLPY_*`` environment variables are invalid (one line per variable)."""
+
+
+class PlaygroundMode(StrEnum):
+    """When ``GET /playground`` is served: ``auto`` for requests that came in on a loopback
+    address only, ``on`` always, ``off`` never."""
+
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
 
 
 class Settings(BaseModel):
@@ -81,6 +91,11 @@ class Settings(BaseModel):
         default=100,
         ge=0,
         description="Calls that may wait for a free thread; beyond that a request gets 503.",
+    )
+
+    playground: PlaygroundMode = Field(
+        default=PlaygroundMode.AUTO,
+        description="Serve the playground page: auto (on loopback addresses only), on or off.",
     )
 
     cors_origins: tuple[str, ...] = Field(

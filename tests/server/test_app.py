@@ -23,12 +23,15 @@ pytestmark = pytest.mark.anyio
 ROUTES = [("POST", "/execute"), ("GET", "/calculate"), ("GET", "/health"), ("GET", "/metrics"), ("GET", "/")]
 #: the routes that answer JSON (/metrics answers Prometheus text: tests/server/ops/test_metrics.py)
 JSON_ROUTES = [route for route in ROUTES if route != ("GET", "/metrics")]
+#: routes that answer JSON without running a script (issue 16), and the playground's page routes
+TOOL_ROUTES = [("POST", "/check"), ("POST", "/transpile")]
+PAGE_ROUTES = [("GET", "/playground"), ("GET", "/playground/examples")]
 
 
 async def test_root_names_the_api_and_its_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/")).json()
     assert body["name"] == "mlpy" and body["version"] == mlpy.__version__
-    assert [(r["method"], r["path"]) for r in body["routes"]] == ROUTES
+    assert [(r["method"], r["path"]) for r in body["routes"]] == ROUTES + TOOL_ROUTES + PAGE_ROUTES
     assert all(r["summary"] for r in body["routes"])
     assert (body["docs"], body["redoc"]) == ("/docs", "/redoc")
 
@@ -47,7 +50,7 @@ async def test_every_route_has_examples_in_the_schema(client: httpx.AsyncClient)
         name = ref_holder["$ref"].rsplit("/", 1)[1]
         return list(components[name].get("examples", []))
 
-    for method, path in JSON_ROUTES:
+    for method, path in JSON_ROUTES + TOOL_ROUTES:
         operation = schema["paths"][path][method.lower()]
         ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert examples_of(ok), f"{method} {path}: no response example"

@@ -13,6 +13,7 @@ import pytest
 
 from mlpy.server import Settings, create_app
 from mlpy.server.keys import digest, new_key
+from mlpy.server.settings import PlaygroundMode
 from tests.server.conftest import running
 
 
@@ -47,8 +48,9 @@ def open_app(**settings: Any) -> AbstractAsyncContextManager[httpx.AsyncClient]:
 
 @pytest.fixture
 async def keyed(keys: Keys) -> AsyncIterator[httpx.AsyncClient]:
-    """An app that needs keys."""
-    async with open_app(api_keys=keys.config) as client:
+    """An app that needs keys (and serves its playground to the in-process client, which has no
+    loopback address: the page is open, the key is entered in it)."""
+    async with open_app(api_keys=keys.config, playground=PlaygroundMode.ON) as client:
         yield client
 
 

@@ -23,6 +23,10 @@ ROUTES: dict[tuple[str, str], tuple[Scope | None, dict[str, Any]]] = {
     ("GET", "/health"): (None, {}),
     ("GET", "/metrics"): (None, {}),
     ("GET", "/"): (None, {}),
+    ("POST", "/check"): (Scope.EXECUTE, {"json": {"code": "result = 1;"}}),
+    ("POST", "/transpile"): (Scope.EXECUTE, {"json": {"code": "result = 1;"}}),
+    ("GET", "/playground"): (None, {}),
+    ("GET", "/playground/examples"): (None, {}),
 }
 PROTECTED = [route for route, (scope, _) in ROUTES.items() if scope is not None]
 
