@@ -7,7 +7,8 @@ Layer 7 (tools): may import anything in mlpy; imports the server only for ``mlpy
     mlpy transpile FILE
     mlpy check FILE [--json]
     mlpy repl [--timeout S] [--strict]
-    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict] [--insecure]
+    mlpy serve [--host 127.0.0.1] [--port 8000] [--workers N] [--strict] [--insecure] [--job-workers N]
+    mlpy worker [--workers N] [--strict]
 
 ``-`` as FILE reads standard input. Exit status: 0 on success, 1 when the script has an error
 (shown as ``FILE:LINE:COLUMN: Type: message`` with the source line and a caret), 2 when mlpy
@@ -181,8 +182,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from mlpy.server.serve import serve  # the server extra is needed only here
 
     return serve(
-        host=args.host, port=args.port, workers=args.workers, strict=args.strict, insecure=args.insecure
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        strict=args.strict,
+        insecure=args.insecure,
+        job_workers=args.job_workers,
     )
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from mlpy.jobs import ConfigError, JobsConfig
+    from mlpy.jobs.workers import run_workers
+
+    if args.workers < 1:
+        raise _usage(f"--workers must be at least 1, got {args.workers}")
+    try:
+        config = JobsConfig.from_env()
+    except ConfigError as e:
+        raise _usage(str(e)) from None
+    return run_workers(replace(config, strict=config.strict or args.strict), args.workers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -245,7 +266,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve an address that is not loopback with no API keys configured (refused otherwise)",
     )
+    s.add_argument(
+        "--job-workers", type=int, default=1, help="job worker processes to start beside the API (0: none)"
+    )
     s.set_defaults(fn=_cmd_serve)
+    w = sub.add_parser("worker", help="run job worker processes (for jobs queued by any API server)")
+    w.add_argument("--workers", type=int, default=1, help="worker processes (each runs one job at a time)")
+    w.add_argument("--strict", action="store_true", help="strict security mode (§9) for every job")
+    w.set_defaults(fn=_cmd_worker)
     return p
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio
@@ -29,6 +29,7 @@ from fastapi.params import Depends as DependsParam
 from starlette.middleware.cors import CORSMiddleware
 
 from mlpy import __version__
+from mlpy.jobs import JobsConfig
 from mlpy.server import (
     auth,
     calculate,
@@ -39,9 +40,12 @@ from mlpy.server import (
     health,
     index,
     metrics,
+    ogc,
     playground,
+    processes,
     ratelimit,
 )
+from mlpy.server import jobs as jobs_routes
 from mlpy.server.auth import require
 from mlpy.server.body_limit import TOO_LARGE, BodyLimit, body_unparsable
 from mlpy.server.keys import Scope, load_keys
@@ -71,8 +75,8 @@ class Mount:
 
 
 #: every resource's router and its scope, in the order its routes appear in /openapi.json and
-#: at ``GET /``. Jobs: ``Mount(jobs.router, Scope.JOBS)``; processes: runs need EXECUTE
-#: (``runs=True``), registering and deleting ADMIN.
+#: at ``GET /``. Reading and running processes needs EXECUTE (a run holds a run slot);
+#: registering and deleting them ADMIN; jobs JOBS.
 ROUTERS: tuple[Mount, ...] = (
     Mount(execute.router, Scope.EXECUTE, runs=True),
     Mount(calculate.router, Scope.EXECUTE, runs=True),
@@ -82,6 +86,10 @@ ROUTERS: tuple[Mount, ...] = (
     Mount(check.router, Scope.EXECUTE),
     Mount(playground.router, None),
     Mount(docs.router, None),
+    Mount(ogc.router, None),
+    Mount(processes.router, Scope.EXECUTE, runs=True),
+    Mount(processes.admin_router, Scope.ADMIN),
+    Mount(jobs_routes.router, Scope.JOBS),
 )
 
 _DESCRIPTION = """\
@@ -101,16 +109,23 @@ field; NaN, Infinity and numbers out of range included), 503 overloaded (with `R
 app: FastAPI  # made by `__getattr__` on first access
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The mlpy HTTP API. ``settings`` default to `Settings.from_env`.
+def create_app(settings: Settings | None = None, jobs: JobsConfig | None = None) -> FastAPI:
+    """The mlpy HTTP API. ``settings`` default to `Settings.from_env`, ``jobs`` (the job
+    system's settings) to `JobsConfig.from_env`, strict when the server is.
 
     The lifespan starts one `AsyncMLExecutor` (on ``app.state.executor``) and closes it,
-    cancelling calls still running, when the server stops.
+    cancelling calls still running, when the server stops. The job system is opened on the
+    first job or process request (`mlpy.server.ogc.get_jobs`) and closed with the app; jobs
+    run in worker processes (``mlpy worker``, or those ``mlpy serve`` starts), never here.
 
     Raises:
         SettingsError: ``settings`` is None and an ``MLPY_*`` variable is invalid.
+        ConfigError: ``jobs`` is None and a job setting (``MLPY_DATA_DIR``...) is invalid.
     """
     config = settings if settings is not None else Settings.from_env()
+    jobs_config = jobs if jobs is not None else JobsConfig.from_env()
+    if config.strict and not jobs_config.strict:
+        jobs_config = replace(jobs_config, strict=True)
     application = FastAPI(
         title="mlpy",
         summary="Run untrusted ML scripts safely.",
@@ -132,10 +147,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lease=config.max_timeout,
     )
     application.state.limiter = limiter
+    application.state.jobs_config = jobs_config
+    application.state.jobs = None
+    application.state.metrics.watch_jobs(
+        lambda: ogc.jobs_of(application).counts(), lambda: ogc.jobs_of(application).queue_depth()
+    )
     for mount in ROUTERS:
         _include(application, mount, config, limiter)
     application.mount(docs.STATIC_PATH, docs.static_files(), name="static")
     application.add_exception_handler(400, body_unparsable)
+    application.add_exception_handler(405, ogc.method_not_allowed)
     application.add_exception_handler(RequestValidationError, validation_failed)
     auth.install(application)
     ratelimit.install(application)
@@ -209,6 +230,10 @@ def _lifespan(config: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
                 background.cancel_scope.cancel()
                 application.state.executor = None
                 await application.state.limiter.aclose()
+                opened = application.state.jobs
+                application.state.jobs = None
+                if opened is not None:
+                    opened.close()
 
     return lifespan
 

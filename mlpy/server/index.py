@@ -17,11 +17,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mlpy import __version__
+from mlpy.server import playground
 from mlpy.server.json_body import JSONRoute
+from mlpy.server.ogc import landing_page
+from mlpy.server.ogc_schemas import LandingPage
 from mlpy.server.render import json_response
 from mlpy.server.schemas import RootResponse, RouteInfo
 
-__all__ = ["LINKS", "Link", "prefers_html", "router"]
+__all__ = ["LINKS", "PLAYGROUND", "Link", "links_for", "prefers_html", "router"]
 
 router = APIRouter(route_class=JSONRoute)
 
@@ -35,13 +38,26 @@ class Link:
     description: str
 
 
-#: the pages the HTML index links to, in order (to come: /playground, /processes, /jobs)
+#: the pages the HTML index links to, in order (and `PLAYGROUND` where it is served)
 LINKS: tuple[Link, ...] = (
     Link("/docs", "Interactive documentation", "Swagger UI: try every route from the browser."),
     Link("/redoc", "API reference", "ReDoc: every route, its parameters and its answers."),
     Link("/health", "Health", "Runs a probe script and reports the executor's load (JSON)."),
     Link("/openapi.json", "OpenAPI document", "The HTTP contract, for tools."),
+    Link("/processes", "Processes", "Named scripts to run now or as jobs (OGC API - Processes, JSON)."),
+    Link("/jobs", "Jobs", "Runs in worker processes: status, progress, results (JSON)."),
 )
+
+#: linked only for a request the playground would answer (see `mlpy.server.playground.enabled`)
+PLAYGROUND = Link("/playground", "Playground", "Write, check and run ML in the browser.")
+
+
+def links_for(request: Request) -> tuple[Link, ...]:
+    """The links of the index page for ``request``: `LINKS`, and the playground if served."""
+    settings = getattr(request.app.state, "settings", None)
+    served = settings is not None and playground.enabled(request, settings)
+    return (PLAYGROUND, *LINKS) if served else LINKS
+
 
 #: the HTML page may load nothing, run nothing, and be framed by nobody
 _HTML_HEADERS = {
@@ -52,7 +68,7 @@ _HTML_HEADERS = {
 
 @router.get(
     "/",
-    response_model=RootResponse,
+    response_model=LandingPage,
     summary="What this service is",
     responses={
         200: {
@@ -62,7 +78,8 @@ _HTML_HEADERS = {
     },
 )
 async def root(request: Request) -> Response:
-    """The API's name, version and routes, and links to its documentation."""
+    """The API's name, version and routes, links to its documentation, and the OGC API -
+    Processes landing-page links (``title``, ``description``, ``links``)."""
     paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
     routes = [
         RouteInfo(method=method.upper(), path=path, summary=operation.get("summary", ""))
@@ -71,8 +88,9 @@ async def root(request: Request) -> Response:
     ]
     if prefers_html(request.headers.get("accept", "")):
         root = str(request.scope.get("root_path", "")).rstrip("/")  # behind a proxy prefix
-        return HTMLResponse(_page(routes, root), headers=_HTML_HEADERS)
-    body = RootResponse(name="mlpy", version=__version__, routes=routes, docs="/docs", redoc="/redoc")
+        return HTMLResponse(_page(routes, root, links_for(request)), headers=_HTML_HEADERS)
+    front = RootResponse(name="mlpy", version=__version__, routes=routes, docs="/docs", redoc="/redoc")
+    body = landing_page(request, front)
     return json_response(body.model_dump_json().encode(), headers={"Vary": "Accept"})
 
 
@@ -115,13 +133,13 @@ def _q(params: list[str]) -> float:
     return 1.0
 
 
-def _page(routes: list[RouteInfo], root: str) -> str:
+def _page(routes: list[RouteInfo], root: str, links_shown: tuple[Link, ...]) -> str:
     """The HTML index: links (under ``root``), then a table of the routes; every text escaped."""
     e = html.escape
     links = "\n".join(
         f'    <li><a href="{e(root + link.path)}">{e(link.title)}</a> ({e(link.path)}): '
         f"{e(link.description)}</li>"
-        for link in LINKS
+        for link in links_shown
     )
     rows = "\n".join(
         f"    <tr><td>{e(r.method)}</td><td><code>{e(r.path)}</code></td><td>{e(r.summary)}</td></tr>"

@@ -38,12 +38,13 @@ FLAGS = (
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``uvicorn mlpy.server.app:app`` on 127.0.0.1 (the playground is on: auto, loopback)."""
+    """``mlpy serve`` on 127.0.0.1 with one job worker and a data directory of its own (the
+    playground is on: auto, loopback)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    app = "mlpy.server.app:app"
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    with serving(command, port, log, env={"MLPY_WORKERS": "2"}) as running:
+    home = tmp_path_factory.mktemp("server")
+    command = [sys.executable, "-m", "mlpy", "serve", "--port", str(port), "--job-workers", "1"]
+    env = {"MLPY_WORKERS": "2", "MLPY_DATA_DIR": str(home / "data")}
+    with serving(command, port, home / "server.log", env=env) as running:
         yield running
 
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -168,18 +167,28 @@ def test_examples_and_show_python(browser: webdriver.Chrome, server: Server) -> 
     wait(browser).until(lambda d: "def " in python.text)
 
 
-def test_the_jobs_panel_says_when_the_service_has_no_jobs(browser: webdriver.Chrome, server: Server) -> None:
-    """Without issue 13's routes (this server has none) the panel says so instead of failing;
-    the panel against real jobs is tested where those routes exist."""
-    has_jobs = "/jobs" in httpx.get(f"{server.url}/openapi.json", timeout=10).json()["paths"]
+def test_a_script_run_as_a_job_shows_status_progress_output_and_result(
+    browser: webdriver.Chrome, server: Server
+) -> None:
+    """The jobs panel against the server's real job worker."""
     area = open_page(browser, server)
-    type_script(browser, area, ["result = 1;"])
+    type_script(browser, area, ['print("halfway"); progress(50, "half");', "result = 6 * 7;"])
     browser.find_element(By.ID, "run-job").click()
     info = browser.find_element(By.ID, "job-info")
-    if has_jobs:
-        wait(browser).until(lambda d: info.get_attribute("data-status") == "successful")
-    else:
-        wait(browser).until(lambda d: info.text == "Jobs are not available on this server.")
+    wait(browser).until(lambda d: info.get_attribute("data-status") == "successful")
+    wait(browser).until(lambda d: "42" in d.find_element(By.ID, "job-result").text)
+    assert "halfway" in browser.find_element(By.ID, "job-output").text
+    assert browser.find_element(By.ID, "job-percent").text == "100%"
+
+
+def test_a_running_job_is_dismissed_from_the_panel(browser: webdriver.Chrome, server: Server) -> None:
+    area = open_page(browser, server)
+    type_script(browser, area, ["while (true) {}"])
+    browser.find_element(By.ID, "run-job").click()
+    info = browser.find_element(By.ID, "job-info")
+    wait(browser).until(lambda d: info.get_attribute("data-status") == "running")
+    browser.find_element(By.ID, "job-cancel").click()
+    wait(browser).until(lambda d: info.get_attribute("data-status") == "dismissed")
 
 
 def test_page_asks_only_its_own_service(browser: webdriver.Chrome, server: Server) -> None:

@@ -83,9 +83,7 @@ def test_stack_frames_format_for_people() -> None:
     assert error.format_stack() == "<main> at line 9, column 10\ninner at line 2, column 12"
 
 
-def test_the_cli_shows_the_stack_of_an_error_inside_a_function(
-    tmp_path: Any, capsys: Any
-) -> None:
+def test_the_cli_shows_the_stack_of_an_error_inside_a_function(tmp_path: Any, capsys: Any) -> None:
     from mlpy.cli import main
 
     path = tmp_path / "nested.ml"

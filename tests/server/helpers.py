@@ -178,15 +178,33 @@ def _commands(text: str) -> list[str]:
 
 
 def run_curl(example: CurlExample, base: str, *, use_curl: bool = True) -> Reply:
-    """Run the example against ``base`` (curl if installed, else the same request with httpx)."""
+    """Run the example against ``base`` (curl if installed, else the same request with httpx).
+
+    Links in the reply that name ``base`` name the documentation's address instead, as the
+    documentation shows them.
+    """
     command = example.command
     for address in DOC_ADDRESSES:
         command = command.replace(address, base)
     if use_curl and shutil.which("curl"):
         done = subprocess.run(["bash", "-c", command], capture_output=True, timeout=60, check=False)
         assert done.returncode == 0, f"{command}\n{done.stderr.decode()}"
-        return _parse_curl_output(done.stdout.decode(), "-i" in shlex.split(command))
-    return _curl_with_httpx(command)
+        reply = _parse_curl_output(done.stdout.decode(), "-i" in shlex.split(command))
+    else:
+        reply = _curl_with_httpx(command)
+    reply.body = _as_documented(reply.body, base)
+    return reply
+
+
+def _as_documented(value: Any, base: str) -> Any:
+    """``value`` with ``base`` replaced by the documentation's address in every string."""
+    if isinstance(value, str):
+        return value.replace(base, DOC_ADDRESSES[0])
+    if isinstance(value, dict):
+        return {k: _as_documented(v, base) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_documented(v, base) for v in value]
+    return value
 
 
 def _parse_curl_output(text: str, with_headers: bool) -> Reply:

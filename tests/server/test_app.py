@@ -26,12 +26,29 @@ JSON_ROUTES = [route for route in ROUTES if route != ("GET", "/metrics")]
 #: routes that answer JSON without running a script (issue 16), and the playground's page routes
 TOOL_ROUTES = [("POST", "/check"), ("POST", "/transpile")]
 PAGE_ROUTES = [("GET", "/playground"), ("GET", "/playground/examples")]
+#: the OGC API - Processes routes of issue 13 (tests/jobs/test_http.py checks their shapes)
+JOB_ROUTES = [
+    ("GET", "/conformance"),
+    ("GET", "/processes"),
+    ("GET", "/processes/{processID}"),
+    ("PUT", "/processes/{processID}"),
+    ("DELETE", "/processes/{processID}"),
+    ("POST", "/processes/{processID}/execution"),
+    ("POST", "/jobs"),
+    ("GET", "/jobs"),
+    ("GET", "/jobs/{jobID}"),
+    ("DELETE", "/jobs/{jobID}"),
+    ("GET", "/jobs/{jobID}/results"),
+    ("GET", "/jobs/{jobID}/output"),
+]
 
 
 async def test_root_names_the_api_and_its_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/")).json()
     assert body["name"] == "mlpy" and body["version"] == mlpy.__version__
-    assert [(r["method"], r["path"]) for r in body["routes"]] == ROUTES + TOOL_ROUTES + PAGE_ROUTES
+    assert [
+        (r["method"], r["path"]) for r in body["routes"]
+    ] == ROUTES + TOOL_ROUTES + PAGE_ROUTES + JOB_ROUTES
     assert all(r["summary"] for r in body["routes"])
     assert (body["docs"], body["redoc"]) == ("/docs", "/redoc")
 

@@ -10,6 +10,7 @@ import pytest
 import mlpy
 from mlpy.server import Settings, create_app
 from mlpy.server.index import LINKS, prefers_html
+from mlpy.server.settings import PlaygroundMode
 
 pytestmark = pytest.mark.anyio
 
@@ -39,6 +40,17 @@ async def test_the_links_follow_a_proxy_prefix() -> None:
 async def test_every_linked_page_is_served(client: httpx.AsyncClient) -> None:
     for link in LINKS:
         assert (await client.get(link.path)).status_code == 200, link.path
+
+
+@pytest.mark.parametrize("mode", list(PlaygroundMode))
+async def test_the_playground_is_linked_exactly_where_it_is_served(mode: PlaygroundMode) -> None:
+    """The in-process client has no loopback address: ``auto`` serves it no playground."""
+    transport = httpx.ASGITransport(app=create_app(Settings(playground=mode)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mlpy.test") as client:
+        page = (await client.get("/", headers={"Accept": "text/html"})).text
+        served = (await client.get("/playground")).status_code == 200
+    assert served == (mode is PlaygroundMode.ON)
+    assert ('href="/playground"' in page) == served
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json, text/html;q=0.5"])

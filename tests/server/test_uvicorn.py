@@ -123,7 +123,8 @@ def test_embedding_example_python(example_server: Server, snippet: str, tmp_path
 def test_mlpy_serve_with_two_processes_in_strict_mode(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-m", "mlpy", "serve", "--port", str(port), "--workers", "2", "--strict"]
-    with serving(command, port, tmp_path / "serve.log", env=CLEAN_ENV, clear_env=True) as server:
+    env = {**CLEAN_ENV, "MLPY_DATA_DIR": str(tmp_path / "data")}  # its job workers' files
+    with serving(command, port, tmp_path / "serve.log", env=env, clear_env=True) as server:
         health = httpx.get(server.url + "/health", timeout=10).json()
         refused = httpx.post(
             server.url + "/execute", json={"code": 'result = getattr({}, "keys");'}, timeout=10

@@ -27,6 +27,21 @@ ROUTES: dict[tuple[str, str], tuple[Scope | None, dict[str, Any]]] = {
     ("POST", "/transpile"): (Scope.EXECUTE, {"json": {"code": "result = 1;"}}),
     ("GET", "/playground"): (None, {}),
     ("GET", "/playground/examples"): (None, {}),
+    ("GET", "/conformance"): (None, {}),
+}
+#: the process and job routes, whose requests need state: tests/server/ops/test_auth_jobs.py
+JOB_ROUTES = {
+    ("GET", "/processes"),
+    ("GET", "/processes/{processID}"),
+    ("PUT", "/processes/{processID}"),
+    ("DELETE", "/processes/{processID}"),
+    ("POST", "/processes/{processID}/execution"),
+    ("POST", "/jobs"),
+    ("GET", "/jobs"),
+    ("GET", "/jobs/{jobID}"),
+    ("DELETE", "/jobs/{jobID}"),
+    ("GET", "/jobs/{jobID}/results"),
+    ("GET", "/jobs/{jobID}/output"),
 }
 PROTECTED = [route for route, (scope, _) in ROUTES.items() if scope is not None]
 
@@ -42,7 +57,7 @@ def _other_key(keys: Keys, scope: Scope) -> str:
 def test_the_table_covers_every_route(keys: Keys) -> None:
     paths = create_app(Settings(api_keys=keys.config)).openapi()["paths"]
     found = {(method.upper(), path) for path, operations in paths.items() for method in operations}
-    assert found == set(ROUTES)
+    assert found == set(ROUTES) | JOB_ROUTES
 
 
 async def _call(client: httpx.AsyncClient, route: tuple[str, str], headers: dict[str, str]) -> httpx.Response:

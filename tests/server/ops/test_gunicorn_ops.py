@@ -79,7 +79,27 @@ async def _post_batch(server: Server, key: str, count: int) -> list[httpx.Respon
     return replies
 
 
+async def _both_workers_serve(server: Server, deadline: float = 30.0) -> None:
+    """Probe the open /health on fresh connections until the log shows both workers answering
+    (the second one may still be booting when the first answers the readiness probe)."""
+    with anyio.fail_after(deadline):
+        while True:
+            async with anyio.create_task_group() as tg:
+                for _ in range(8):
+                    tg.start_soon(_probe_health, server)
+            pids = {line["pid"] for line in _request_lines(server) if line["route"] == "/health"}
+            if len(pids) == 2:
+                return
+            await anyio.sleep(0.2)
+
+
+async def _probe_health(server: Server) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        await client.get("/health")
+
+
 async def test_two_workers_share_the_limit_and_one_scrape_counts_both(gunicorn: Server, keys: Keys) -> None:
+    await _both_workers_serve(gunicorn)
     ok: list[httpx.Response] = []
     for _ in range(LIMIT // BATCH):
         ok += await _post_batch(gunicorn, keys.execute, BATCH)

@@ -4,6 +4,7 @@ gunicorn with two workers in test_gunicorn_ops.py)."""
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import anyio
 import httpx
@@ -134,6 +135,27 @@ async def test_jobs_hooks_are_read_at_each_scrape() -> None:
     assert value(first, "mlpy_jobs_queue_depth") == 2
     assert value(second, "mlpy_jobs", status="succeeded") == 9
     assert value(second, "mlpy_jobs_queue_depth") == 0
+
+
+async def test_the_apps_own_jobs_are_counted_at_each_scrape(tmp_path: Path) -> None:
+    """Without a worker the submitted jobs wait: the scrape counts them as accepted and queued;
+    dismissing one moves it to dismissed."""
+    from mlpy.jobs import JobsConfig
+    from mlpy.server import Settings, create_app
+    from tests.server.conftest import running
+
+    app = create_app(Settings(workers=1), JobsConfig(data_dir=tmp_path / "data"))
+    async with running(app) as client:
+        made = [(await client.post("/jobs", json={"code": "result = 1;"})).json()["jobID"] for _ in range(3)]
+        first = samples((await client.get("/metrics")).text)
+        assert (await client.delete(f"/jobs/{made[0]}")).status_code == 200
+        second = samples((await client.get("/metrics")).text)
+    assert value(first, "mlpy_jobs", status="accepted") == 3
+    assert value(first, "mlpy_jobs", status="successful") == 0
+    assert value(first, "mlpy_jobs_queue_depth") == 3
+    assert value(second, "mlpy_jobs", status="accepted") == 2
+    assert value(second, "mlpy_jobs", status="dismissed") == 1
+    assert value(second, "mlpy_jobs_queue_depth") == 2
 
 
 def test_outcomes_are_bounded() -> None:
