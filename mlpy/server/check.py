@@ -28,11 +28,10 @@ from mlpy import Severity, diagnostics, transpile
 from mlpy.deadline import within
 from mlpy.errors import MLCheckErrors, MLTimeoutError
 from mlpy.server.deps import SettingsDep
-from mlpy.server.execute import _check_sizes
 from mlpy.server.json_body import JSONRoute
 from mlpy.server.render import RETRY_AFTER, error_response
-from mlpy.server.schemas import ExecuteRequest
 from mlpy.server.settings import Settings
+from mlpy.server.sizes import TooLarge, check_code
 
 __all__ = [
     "WAIT_SECONDS",
@@ -203,8 +202,11 @@ async def transpile_route(
 
 
 def _check_size(code: str, settings: Settings) -> None:
-    """Refuse code over ``max_code_bytes`` (413): ``/execute``'s own check, so one place says it."""
-    _check_sizes(ExecuteRequest(code=code), settings)
+    """Refuse code over ``max_code_bytes`` (413), as ``/execute`` does."""
+    try:
+        check_code(code, settings)
+    except TooLarge as e:
+        raise HTTPException(413, str(e)) from None
 
 
 def _limiter(request: Request, settings: Settings) -> anyio.CapacityLimiter:

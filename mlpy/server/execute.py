@@ -9,7 +9,6 @@ false``; HTTP errors are for the request itself (413, 422) or the service (503).
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Response
@@ -28,6 +27,7 @@ from mlpy.server.render import (
 )
 from mlpy.server.schemas import EXECUTE_EXAMPLES, ErrorDetail, ExecuteRequest, ExecuteResponse
 from mlpy.server.settings import Settings
+from mlpy.server.sizes import TooLarge, check_code, check_context
 
 __all__ = ["router"]
 
@@ -81,26 +81,13 @@ async def execute(
 
 def _check_sizes(body: ExecuteRequest, settings: Settings) -> None:
     """Refuse code or context over their limits (413) before anything runs."""
-    size = len(body.code.encode("utf-8", "surrogatepass"))
-    if size > settings.max_code_bytes:
-        raise HTTPException(
-            413,
-            f"code is {size} bytes; the limit is {settings.max_code_bytes} "
-            f"({Settings.env_name('max_code_bytes')})",
-        )
-    if body.context is None:
-        return
     try:
-        text = json.dumps(body.context, ensure_ascii=False, separators=(",", ":"))
+        check_code(body.code, settings)
+        check_context(body.context, settings)
+    except TooLarge as e:
+        raise HTTPException(413, str(e)) from None
     except RecursionError:
         raise unprocessable(("body", "context"), "context is nested too deeply") from None
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > settings.max_context_bytes:
-        raise HTTPException(
-            413,
-            f"context is {size} bytes as JSON; the limit is {settings.max_context_bytes} "
-            f"({Settings.env_name('max_context_bytes')})",
-        )
 
 
 def _timeout(body: ExecuteRequest, settings: Settings) -> float:

@@ -16,8 +16,19 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from mlpy.jobs import JobRecord, JobStatus, NotFound, QueueFull, ResultNotReady
 from mlpy.server.deps import SettingsDep
 from mlpy.server.json_body import JSONRoute
-from mlpy.server.ogc import RETRY, JobsDep, exception, json_response, link, owner_of, request_id_of, rfc3339
+from mlpy.server.ogc import (
+    RETRY,
+    JobsDep,
+    exception,
+    json_response,
+    link,
+    owner_of,
+    request_id_of,
+    rfc3339,
+    too_large,
+)
 from mlpy.server.ogc_schemas import AdHocJob, Exception_, JobList, JobOutput, JobResults, StatusInfo
+from mlpy.server.sizes import TooLarge, check_code, check_context
 
 __all__ = ["router", "status_info"]
 
@@ -61,7 +72,7 @@ def _no_job(job_id: str) -> Response:
     summary="Run an ad-hoc script as a job",
     responses={
         400: {"model": Exception_, "description": "A bad context or timeout."},
-        413: {"model": Exception_, "description": "The code is too large."},
+        413: {"model": Exception_, "description": "The code or the context is too large."},
         503: {"model": Exception_, "description": "Too many queued jobs: retry after `Retry-After` seconds."},
     },
 )
@@ -69,10 +80,13 @@ async def submit(
     body: Annotated[AdHocJob, Body()], request: Request, jobs: JobsDep, settings: SettingsDep
 ) -> Response:
     """Queue ``code`` with ``context`` as its variables; 201 with the job's status at once."""
-    size = len(body.code.encode("utf-8", "surrogatepass"))
-    if size > settings.max_code_bytes:
-        detail = f"code is {size} bytes; the limit is {settings.max_code_bytes} (MLPY_MAX_CODE_BYTES)"
-        return exception(413, "code-too-large", "Code too large", detail)
+    try:
+        check_code(body.code, settings)
+        check_context(body.context, settings)
+    except TooLarge as e:
+        return too_large(e)
+    except RecursionError:
+        return exception(400, "InvalidParameterValue", "Invalid job", "context is nested too deeply")
     try:
         job = await jobs.submit(
             body.code, body.context, timeout=body.timeout, owner=owner_of(request).name,

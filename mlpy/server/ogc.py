@@ -23,6 +23,7 @@ from mlpy.server.json_body import JSONRoute
 from mlpy.server.keys import ANONYMOUS
 from mlpy.server.ogc_schemas import Conformance, Exception_, LandingPage, Link
 from mlpy.server.schemas import RootResponse
+from mlpy.server.sizes import TooLarge
 
 __all__ = [
     "CONFORMANCE",
@@ -39,6 +40,7 @@ __all__ = [
     "link",
     "owner_of",
     "request_id_of",
+    "too_large",
     "router",
     "rfc3339",
 ]
@@ -136,6 +138,11 @@ def owner_of(request: Request) -> Owner:
     name = str(principal.name)
     admin = "admin" in getattr(principal, "scopes", ())
     return Owner(name, None if admin else name)
+
+
+def too_large(error: TooLarge) -> Response:
+    """The 413 exception body for code or a context over its limit."""
+    return exception(413, f"{error.what}-too-large", f"{error.what.capitalize()} too large", str(error))
 
 
 def request_id_of(request: Request) -> str | None:

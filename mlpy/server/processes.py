@@ -18,7 +18,7 @@ from mlpy.jobs import InvalidInput, NotFound, ProcessRecord, QueueFull, Registra
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.jobs import status_info
 from mlpy.server.json_body import JSONRoute
-from mlpy.server.ogc import RETRY, JobsDep, exception, json_response, link, owner_of, request_id_of
+from mlpy.server.ogc import RETRY, JobsDep, exception, json_response, link, owner_of, request_id_of, too_large
 from mlpy.server.ogc_schemas import (
     Exception_,
     ExecuteBody,
@@ -34,6 +34,7 @@ from mlpy.server.ogc_schemas import (
     ValidationErrors,
 )
 from mlpy.server.schemas import ExecuteResponse
+from mlpy.server.sizes import TooLarge, check_code, check_context
 
 __all__ = ["JOB_CONTROL", "describe", "router"]
 
@@ -141,10 +142,10 @@ async def put_process(
     The code is compiled now (strict if the server is strict): every error is listed with its
     type, message, line and column (422).
     """
-    size = len(body.code.encode("utf-8", "surrogatepass"))
-    if size > settings.max_code_bytes:
-        detail = f"code is {size} bytes; the limit is {settings.max_code_bytes} (MLPY_MAX_CODE_BYTES)"
-        return exception(413, "code-too-large", "Code too large", detail)
+    try:
+        check_code(body.code, settings)
+    except TooLarge as e:
+        return too_large(e)
     try:
         record, created = await jobs.register(
             processID,
@@ -192,6 +193,7 @@ async def delete_process(processID: str, jobs: JobsDep) -> Response:  # noqa: N8
         201: {"model": StatusInfo, "description": "`Prefer: respond-async`: the job was queued."},
         400: {"model": Exception_, "description": "An input does not fit its schema, or a bad timeout."},
         404: {"model": Exception_, "description": "No such process."},
+        413: {"model": Exception_, "description": "The inputs are too large (`MLPY_MAX_CONTEXT_BYTES`)."},
         503: {"model": Exception_, "description": "Too many queued jobs, or the executor is overloaded."},
     },
 )
@@ -210,6 +212,12 @@ async def execute_process(
     ``cached``); with it, 201 with ``Location: /jobs/{jobID}`` and the job's status.
     """
     inputs = body.inputs or {}
+    try:
+        check_context(inputs, settings)
+    except TooLarge as e:
+        return too_large(e)
+    except RecursionError:
+        return exception(400, "InvalidParameterValue", "Invalid input", "the inputs are nested too deeply")
     try:
         if prefer is not None and "respond-async" in prefer.lower():
             job = await jobs.submit_process(
