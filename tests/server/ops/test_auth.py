@@ -12,6 +12,7 @@ import pytest
 
 from mlpy.server import Settings, create_app
 from mlpy.server.keys import KeyConfigError, KeyRing, Principal, Scope, digest, load_keys, main, parse_keys
+from tests.server import test_app as app_routes
 from tests.server.ops.conftest import Keys, log_lines, open_app
 
 pytestmark = pytest.mark.anyio
@@ -30,19 +31,7 @@ ROUTES: dict[tuple[str, str], tuple[Scope | None, dict[str, Any]]] = {
     ("GET", "/conformance"): (None, {}),
 }
 #: the process and job routes, whose requests need state: tests/server/ops/test_auth_jobs.py
-JOB_ROUTES = {
-    ("GET", "/processes"),
-    ("GET", "/processes/{processID}"),
-    ("PUT", "/processes/{processID}"),
-    ("DELETE", "/processes/{processID}"),
-    ("POST", "/processes/{processID}/execution"),
-    ("POST", "/jobs"),
-    ("GET", "/jobs"),
-    ("GET", "/jobs/{jobID}"),
-    ("DELETE", "/jobs/{jobID}"),
-    ("GET", "/jobs/{jobID}/results"),
-    ("GET", "/jobs/{jobID}/output"),
-}
+JOB_ROUTES = set(app_routes.JOB_ROUTES) - set(ROUTES)
 PROTECTED = [route for route, (scope, _) in ROUTES.items() if scope is not None]
 
 

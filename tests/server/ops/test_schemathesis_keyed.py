@@ -8,11 +8,10 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.python import asgi
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from mlpy.server import Settings, create_app
 from mlpy.server.keys import digest, new_key
+from tests.server import fuzz
 
 EXAMPLES = 20
 KEY = new_key()
@@ -25,7 +24,8 @@ APP = create_app(
         api_keys=f"fuzzer:execute,jobs,admin:{digest(KEY).hex()}",
         rate_limit="100000/minute",
         max_concurrent_runs=8,
-    )
+    ),
+    fuzz.jobs_config(),
 )
 schema = schemathesis.openapi.from_dict(APP.openapi())
 schema.app = APP
@@ -33,18 +33,11 @@ schema.app = APP
 
 @pytest.fixture(scope="module", autouse=True)
 def _executor() -> Iterator[None]:
-    with asgi.get_client(APP) as client:
-        assert client.get("/health").status_code == 200
-    yield
-    asgi.shutdown_lifespans()
+    yield from fuzz.lifespan(APP)
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_a_keyed_api_keeps_its_contract(case: schemathesis.Case) -> None:
-    # as in tests/server/test_schemathesis.py: refusals there depend on compile errors, unknown
-    # ids and a process's own input schemas, which the document cannot express
-    semantic = case.path == "/calculate" or case.path.startswith(("/processes", "/jobs"))
-    excluded = [positive_data_acceptance] if semantic else []
-    case.call_and_validate(headers={"X-API-Key": KEY}, excluded_checks=excluded)
+    fuzz.call_and_validate(case, headers={"X-API-Key": KEY})
