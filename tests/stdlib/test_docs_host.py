@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,51 +15,19 @@ import mlpy
 from mlpy.runtime.limits import Limits
 from mlpy.runtime.state import CallState
 from mlpy.runtime.stdlib import load
+from tests.doc_examples import Example, module_blocks
+from tests.doc_examples import examples as examples_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "stdlib.md"
 MODULES = ("collections", "functional", "console", "log", "csv", "file", "path", "http", "env", "args")
 
-_BLOCK = re.compile(r"^```ml\n(.*?)^```", re.S | re.M)
-_EXAMPLE = re.compile(
-    r"^(?P<expr>.+?)  // (?:=> (?P<expected>.+?)(?:  // prints (?P<out>\".*\"))?|raises (?P<error>\w+))$"
-)
-
-
-@dataclass(frozen=True)
-class Example:
-    module: str
-    setup: tuple[str, ...]
-    expr: str
-    expected: str | None
-    out: str | None
-    error: str | None
-
-    def __str__(self) -> str:
-        return f"{self.module}: {self.expr}"
-
 
 def blocks() -> list[tuple[str, list[str]]]:
-    found = []
-    for match in _BLOCK.finditer(DOC.read_text()):
-        lines = match.group(1).splitlines()
-        module = re.fullmatch(r"import (\w+);", lines[0])
-        assert module, f"a block must start with its import: {lines[0]!r}"
-        if module.group(1) in MODULES:  # the page documents both parts; this file runs its own
-            found.append((module.group(1), lines))
-    return found
+    return module_blocks(DOC, MODULES)
 
 
 def examples() -> list[Example]:
-    out = []
-    for module, lines in blocks():
-        setup: list[str] = []
-        for line in lines:
-            m = _EXAMPLE.match(line)
-            if m is None:
-                setup.append(line)
-            else:
-                out.append(Example(module, tuple(setup), m["expr"], m["expected"], m["out"], m["error"]))
-    return out
+    return examples_of(blocks())
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -139,16 +106,16 @@ def test_example(example: Example, work: Path, server: str) -> None:
     }
     setup = "\n".join(example.setup)
     if example.error:
-        r = mlpy.run(f"{setup}\nresult = {example.expr};", {"BASE": f"http://{server}"}, capabilities=grants)
+        r = mlpy.run(f"{setup}\nresult = {example.code};", {"BASE": f"http://{server}"}, capabilities=grants)
         assert r.error_type == example.error, (r.value, r.error)
         return
     code = (
-        f"{setup}\ndoc_value = {example.expr};\nresult = [doc_value == ({example.expected}), str(doc_value)"
+        f"{setup}\ndoc_value = {example.code};\nresult = [doc_value == ({example.expected}), str(doc_value)"
     )
     code += f", {example.out}];" if example.out else "];"
     r = mlpy.run(code, {"BASE": f"http://{server}"}, capabilities=grants)
     assert r.success, r.error
-    assert r.value[0] is True, f"{example.expr} gave {r.value[1]}, expected {example.expected}"
+    assert r.value[0] is True, f"{example.code} gave {r.value[1]}, expected {example.expected}"
     if example.out:
         assert r.stdout == r.value[2]
 
