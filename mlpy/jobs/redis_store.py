@@ -3,12 +3,17 @@
 Layer 5 (jobs): imports the standard library, redis and `mlpy.jobs`.
 
 Layout (every key starts with ``mlpy:``): ``process:{id}`` (JSON) and the set ``processes``;
-``job:{id}`` (JSON), ``output:{id}``, the sorted set ``jobs`` (id by creation time) and one set
-per status ``status:{status}``; ``cache:{key}`` (JSON, expires with the finished-job TTL).
-A job's check-and-set (`update_job`) is one WATCH/MULTI transaction, retried on conflict.
-Listing by status reads that status's set (the supervisor lists running jobs twice a
-second: its cost follows the running jobs, not all jobs kept); listing without one walks
-the newest jobs, 200 at a time, until ``offset + limit`` match.
+``job:{id}`` (JSON), ``output:{id}``, the sorted sets ``jobs`` (id by creation time),
+``jobs:owner:{owner}`` and ``jobs:process:{id}`` (the same, one owner's or one process's),
+``finished`` (id by finishing time), and one set per status ``status:{status}``;
+``cache:{key}`` (JSON, expires with the finished-job TTL). A job's check-and-set
+(`update_job`) is one WATCH/MULTI transaction, retried on conflict.
+
+Costs: listing by status reads that status's set (the supervisor lists running jobs twice a
+second: its cost follows the running jobs, not all jobs kept); listing otherwise walks the
+narrowest sorted set that the filters allow (an owner's jobs, else a process's, else all),
+200 at a time, until ``offset + limit`` match, so a tenant's listing reads that tenant's jobs
+only. `expire` reads only the jobs that finished before the cut-off.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 
 import redis
 
-from mlpy.jobs.models import FINISHED, JobRecord, JobStatus, ProcessRecord
+from mlpy.jobs.models import JobRecord, JobStatus, ProcessRecord
 from mlpy.jobs.store import new_revision
 
 __all__ = ["PREFIX", "RedisStore"]
@@ -81,9 +86,21 @@ class RedisStore:
     def add_job(self, job: JobRecord) -> None:
         pipe = self.db.pipeline()
         pipe.set(self._key("job", job.id), json.dumps(job.to_dict()))
-        pipe.zadd(self._key("jobs"), {job.id: job.created})
+        for index in self._indexes(job):
+            pipe.zadd(index, {job.id: job.created})
         pipe.sadd(self._key("status", job.status.value), job.id)
+        if job.done:
+            pipe.zadd(self._key("finished"), {job.id: _finished_at(job)})
         pipe.execute()
+
+    def _indexes(self, job: JobRecord) -> list[str]:
+        """The sorted sets (by creation time) that list ``job``."""
+        found = [self._key("jobs")]
+        if job.owner is not None:
+            found.append(self._key("jobs", "owner", job.owner))
+        if job.process_id is not None:
+            found.append(self._key("jobs", "process", job.process_id))
+        return found
 
     def get_job(self, job_id: str) -> JobRecord | None:
         data = self._get_json(self._key("job", job_id))
@@ -108,6 +125,8 @@ class RedisStore:
             pipe.set(key, json.dumps(job.to_dict()))
             if job.status.value != old:
                 pipe.smove(self._key("status", old), self._key("status", job.status.value), job_id)
+                if job.done:
+                    pipe.zadd(self._key("finished"), {job_id: _finished_at(job)})
             result[0] = job
 
         self.db.transaction(work, key)
@@ -132,10 +151,16 @@ class RedisStore:
             found = [job for job in self._load(ids) if job.status == status and wanted(job)]
             found.sort(key=lambda job: (job.created, job.id), reverse=True)
             return found[offset : offset + limit]
+        if owner is not None:
+            index = self._key("jobs", "owner", owner)
+        elif process_id is not None:
+            index = self._key("jobs", "process", process_id)
+        else:
+            index = self._key("jobs")
         matched: list[JobRecord] = []
         start, batch = 0, 200
         while len(matched) < offset + limit:
-            ids = [_text(i) for i in self.db.zrevrange(self._key("jobs"), start, start + batch - 1)]
+            ids = [_text(i) for i in self.db.zrevrange(index, start, start + batch - 1)]
             if not ids:
                 break
             start += batch
@@ -168,22 +193,32 @@ class RedisStore:
 
     def expire(self, before: float) -> int:
         deleted = 0
-        for status in FINISHED:
-            members = [_text(m) for m in self.db.smembers(self._key("status", status.value))]
-            for job_id in members:
-                job = self.get_job(job_id)
-                if job is not None and job.finished is not None and job.finished >= before:
-                    continue
-                pipe = self.db.pipeline()
+        while True:  # a batch at a time: a long-idle store may hold many expired jobs
+            expired = self.db.zrangebyscore(self._key("finished"), "-inf", f"({before}", 0, 200)
+            ids = [_text(i) for i in expired]
+            if not ids:
+                return deleted
+            jobs = dict(zip(ids, self.db.mget([self._key("job", i) for i in ids]), strict=True))
+            pipe = self.db.pipeline()
+            for job_id, raw in jobs.items():
                 pipe.delete(self._key("job", job_id), self._key("output", job_id))
+                pipe.zrem(self._key("finished"), job_id)
                 pipe.zrem(self._key("jobs"), job_id)
-                pipe.srem(self._key("status", status.value), job_id)
-                pipe.execute()
-                deleted += 1
-        return deleted
+                if raw is not None:
+                    job = JobRecord.from_dict(json.loads(raw))
+                    for index in self._indexes(job):
+                        pipe.zrem(index, job_id)
+                    pipe.srem(self._key("status", job.status.value), job_id)
+            pipe.execute()
+            deleted += sum(raw is not None for raw in jobs.values())
 
     def close(self) -> None:
         self.db.close()
+
+
+def _finished_at(job: JobRecord) -> float:
+    """When ``job`` finished (its last update if a hand-edited record lacks the time)."""
+    return job.finished if job.finished is not None else job.updated
 
 
 def _text(raw: Any) -> str:

@@ -142,6 +142,8 @@ create table if not exists jobs (
     created real not null, finished real, data text not null);
 create index if not exists jobs_created on jobs (created desc);
 create index if not exists jobs_status on jobs (status, finished);
+create index if not exists jobs_owner on jobs (owner, created desc);
+create index if not exists jobs_process on jobs (process_id, created desc);
 create table if not exists outputs (id text primary key, text text not null);
 create table if not exists results_cache (key text primary key, data text not null, stored real not null);
 """

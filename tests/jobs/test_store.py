@@ -80,3 +80,63 @@ def test_output_cache_and_expiry(store: Store) -> None:
     assert store.expire(now - 50) == 1
     assert store.get_job("job-1") is None and store.get_output("job-1") == ""
     assert store.get_job("job-2") is not None
+    # gone from every listing too, not only as a record
+    assert "job-1" not in {j.id for j in store.list_jobs(limit=100)}
+    assert store.count_jobs(JobStatus.SUCCESSFUL) == 0 and store.count_jobs(JobStatus.FAILED) == 1
+
+
+def test_expiry_forgets_a_job_in_every_index(store: Store) -> None:
+    now = time.time()
+    store.add_job(job(1, owner="ann", process_id="p"))
+    store.update_job("job-1", LIVE, status=JobStatus.FAILED, finished=now - 100)
+    store.add_job(job(2, owner="ann", process_id="p", status=JobStatus.SUCCESSFUL, finished=now - 100))
+    assert store.expire(now) == 2
+    assert store.list_jobs(owner="ann") == [] and store.list_jobs(process_id="p") == []
+    assert store.expire(now) == 0
+
+
+class CountingRedisStore(RedisStore):
+    """Counts the job records a listing reads."""
+
+    loaded = 0
+
+    def _load(self, ids: list[str]) -> list[JobRecord]:
+        self.loaded += len(ids)
+        return super()._load(ids)
+
+
+def test_a_tenants_listing_reads_that_tenants_jobs_only_on_redis(redis_db: Callable[[int], str]) -> None:
+    store = CountingRedisStore(redis_db(2))
+    try:
+        for n in range(600):
+            store.add_job(job(n, owner="big", process_id="bulk"))
+        store.add_job(job(1000, owner="small"))
+        assert [j.id for j in store.list_jobs(owner="small")] == ["job-1000"]
+        assert store.loaded == 1
+        store.loaded = 0
+        assert len(store.list_jobs(process_id="bulk", limit=5)) == 5
+        assert store.loaded <= 200  # one batch, not the 600
+        store.loaded = 0
+        before = time.time()
+        store.update_job("job-1000", LIVE, status=JobStatus.SUCCESSFUL, finished=before - 10)
+        assert store.expire(before) == 1
+        assert store.loaded == 0  # expiry read no listing, and only the one expired record
+    finally:
+        store.close()
+
+
+def test_a_tenants_listing_uses_an_index_on_sqlite(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "jobs.db")
+    try:
+        for column in ("owner", "process_id"):
+            plan = (
+                store._conn()
+                .execute(
+                    f"explain query plan select data from jobs where {column} = ? order by created desc limit 10",
+                    ("x",),
+                )
+                .fetchall()
+            )
+            assert any(f"jobs_{column.split('_')[0]}" in str(row) for row in plan), plan
+    finally:
+        store.close()
