@@ -77,6 +77,8 @@ class Outcome:
     errors: list[MLError] = field(default_factory=list)
     shown: str | None = None
     interrupted: bool = False
+    #: the printed output was already written as it came (the session's ``echo``)
+    streamed: bool = False
     #: where ``_ = `` was put before the final expression (line, column), to map errors back
     shift: tuple[int, int] | None = None
 
@@ -130,10 +132,19 @@ def open_depth(text: str) -> int:
 class Session:
     """One ML top level kept across inputs (see the module docstring for the semantics)."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, strict: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        strict: bool = False,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        """``echo``, if given, receives what an input prints while it runs (the terminal
+        session shows a long loop's output as it comes); otherwise it is in the result only."""
         # the timeout bounds an input; the step budget is the timeout's job here, not a count
         self.limits = Limits(timeout=timeout, max_steps=10**15)
         self.strict = strict
+        self.echo = echo
         self.namespace: dict[str, Any] = {}
         self.last: Program | None = None
 
@@ -163,7 +174,8 @@ class Session:
             self.namespace[_LAST_KEY] = previous
         elif result.success and shift:
             shown = self._show(self.namespace[_LAST_KEY])
-        return Outcome(source, result=result, shown=shown, interrupted=interrupted, shift=shift)
+        streamed = self.echo is not None
+        return Outcome(source, result, shown=shown, interrupted=interrupted, shift=shift, streamed=streamed)
 
     def _compile(self, source: str) -> tuple[Program, tuple[int, int] | None]:
         """The input's program and, if its last statement is an expression, where ``_ = `` was
@@ -190,20 +202,32 @@ class Session:
         thread = start_thread(work, name="mlpy-repl")
         interrupted = False
         deadline = state.deadline + _GRACE
-        while thread.is_alive() and time.monotonic() < deadline:
-            try:
+        echoed = [0]  # pieces of output echoed so far (counted before they are written)
+        try:  # around the whole watch: Ctrl+C may come while the output is being echoed
+            while thread.is_alive() and time.monotonic() < deadline:
                 thread.join(0.05)
-            except KeyboardInterrupt:
-                interrupted = True
-                state.cancel(MLCancelledError("interrupted (Ctrl+C)"))
-                thread.join(_GRACE)
-                break
+                self._echo(state, echoed)
+        except KeyboardInterrupt:
+            interrupted = True
+            state.cancel(MLCancelledError("interrupted (Ctrl+C)"))
+            thread.join(_GRACE)
+        self._echo(state, echoed)
         if box:
             return box[0], interrupted
         reason = "interrupted (Ctrl+C)" if interrupted else f"Execution timeout after {state.timeout} seconds"
         error = MLCancelledError(reason + "; the operation it was in goes on in the background")
         state.cancel(error)
         return MLResult.failure(error, stdout=state.stdout()), interrupted
+
+    def _echo(self, state: CallState, echoed: list[int]) -> None:
+        """Hand what ``state`` printed since the last call to ``echo``. The count moves first,
+        so a Ctrl+C during the write never has a piece written twice."""
+        if self.echo is None:
+            return
+        pieces = state.output[echoed[0] :]  # the script's thread only appends: a snapshot
+        echoed[0] += len(pieces)
+        if pieces:
+            self.echo("".join(pieces))
 
     def _show(self, value: Any) -> str:
         token = CURRENT.set(CallState(self.limits))
@@ -236,8 +260,10 @@ def report(outcome: Outcome, out: TextIO, err: TextIO) -> None:
         return
     result = outcome.result
     assert result is not None
-    if result.stdout:
-        out.write(result.stdout if result.stdout.endswith("\n") else result.stdout + "\n")
+    if result.stdout and not outcome.streamed:
+        out.write(result.stdout)
+    if result.stdout and not result.stdout.endswith("\n"):
+        out.write("\n")  # the value or the error starts on a line of its own
     if outcome.shown is not None:
         out.write(outcome.shown + "\n")
     if not result.success:
@@ -331,9 +357,14 @@ def _command(session: Session, line: str) -> bool:
     return True
 
 
+def _print_now(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def main(*, timeout: float = DEFAULT_TIMEOUT, strict: bool = False) -> int:
     """The interactive loop of ``mlpy repl``; returns the exit status."""
-    session = Session(timeout=timeout, strict=strict)
+    session = Session(timeout=timeout, strict=strict, echo=_print_now)
     save = _setup_history()
     print("ML REPL (mlpy). :help for commands, Ctrl+D to leave.")
     try:

@@ -92,6 +92,19 @@ def test_ctrl_c_stops_a_running_loop_and_keeps_the_session(repl: pexpect.spawn) 
     assert int(send(repl, "i")) > 0  # what it bound before the stop is kept, as a script's is
 
 
+def test_output_shows_while_the_input_still_runs(repl: pexpect.spawn) -> None:
+    """A long input's prints appear as they happen, not when it ends: here it never ends on
+    its own, so "started" can only be seen before the Ctrl+C if it was streamed."""
+    repl.sendline('print("started"); while (true) {}')
+    repl.expect(r"\r\nstarted\r\n")  # the output line, not the terminal's echo of the input
+    assert "Interrupted" not in repl.before
+    repl.sendintr()
+    repl.expect_exact(PROMPT)
+    assert "Interrupted: stopped by Ctrl+C" in repl.before
+    assert "started\r" not in repl.before  # the output line once, not again with the result
+    assert send(repl, 'print("a"); print("b"); 1 + 1').split() == ["a", "b", "2"]
+
+
 def test_python_shows_the_last_input_compiled(repl: pexpect.spawn) -> None:
     send(repl, "total = 2 * 21;")
     out = send(repl, ":python")

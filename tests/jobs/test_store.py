@@ -132,7 +132,8 @@ def test_a_tenants_listing_uses_an_index_on_sqlite(tmp_path: Path) -> None:
             plan = (
                 store._conn()
                 .execute(
-                    f"explain query plan select data from jobs where {column} = ? order by created desc limit 10",
+                    f"explain query plan select data from jobs where {column} = ? "
+                    "order by created desc limit 10",
                     ("x",),
                 )
                 .fetchall()
