@@ -17,7 +17,15 @@ from mlpy.jobs import JobRecord, JobStatus, NotFound, QueueFull, ResultNotReady
 from mlpy.server.deps import SettingsDep
 from mlpy.server.json_body import JSONRoute
 from mlpy.server.ogc import RETRY, JobsDep, exception, json_response, link, owner_of, request_id_of, rfc3339
-from mlpy.server.ogc_schemas import AdHocJob, Exception_, JobList, JobOutput, JobResults, StatusInfo
+from mlpy.server.ogc_schemas import (
+    AdHocJob,
+    Exception_,
+    JobList,
+    JobOutput,
+    JobResults,
+    StatusInfo,
+    StepStatus,
+)
 
 __all__ = ["router", "status_info"]
 
@@ -47,6 +55,19 @@ def status_info(request: Request, job: JobRecord) -> StatusInfo:
         progress=max(0, min(100, round(job.progress))),
         links=links,
         cached=job.cached,
+        steps=None if job.steps is None else [_step(step) for step in job.steps],
+    )
+
+
+def _step(step: dict[str, Any]) -> StepStatus:
+    return StepStatus(
+        process=step["process"],
+        status=step["status"],
+        progress=max(0, min(100, round(step["progress"]))),
+        started=rfc3339(step["started"]),
+        finished=rfc3339(step["finished"]),
+        message=step["message"],
+        cached=step.get("cached", False),
     )
 
 
