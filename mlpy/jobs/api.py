@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -140,7 +140,7 @@ class Jobs:
     async def register_pipeline(
         self,
         process_id: str,
-        steps: list[Mapping[str, Any]],
+        steps: Sequence[Mapping[str, Any]],
         *,
         title: str | None = None,
         description: str | None = None,
@@ -159,7 +159,7 @@ class Jobs:
         """
         self._check_timeout(timeout)
         check_process_id(process_id)
-        checked = check_steps(steps, self.config.max_pipeline_steps)
+        checked = check_steps(list(steps), self.config.max_pipeline_steps)
         record = ProcessRecord(
             id=process_id, code="", title=title, description=description, steps=checked, timeout=timeout
         )

@@ -108,7 +108,9 @@ async def test_each_step_is_seen_accepted_running_and_successful_in_order(config
         for index, name in enumerate(("one", "two", "three")):
             wait_for(lambda name=name: name in reached)
             record = wait_for(
-                lambda: (j := jobs.store.get_job(job.id)) and j.steps[index]["progress"] == 50 and j
+                lambda index=index: (
+                    (j := jobs.store.get_job(job.id)) and j.steps[index]["progress"] == 50 and j
+                )
             )
             assert statuses(record) == expected[index]
             assert record.steps[index]["message"] == f"{name} at the gate"
@@ -298,7 +300,8 @@ async def put_chain(client: httpx.AsyncClient) -> None:
     created = await client.put("/processes/chain", json={"steps": steps, "title": "Chain"})
     assert created.status_code == 201, created.text
     desc = created.json()
-    assert desc["steps"] == [{"process": "clean", "inputs": {}}, {"process": "score", "inputs": {"threshold": 0.5}},
+    assert desc["steps"] == [{"process": "clean", "inputs": {}},
+                             {"process": "score", "inputs": {"threshold": 0.5}},
                              {"process": "label", "inputs": {}}]  # fmt: skip
     assert desc["title"] == "Chain" and desc["deterministic"] is False
 
