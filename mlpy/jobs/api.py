@@ -43,6 +43,7 @@ from mlpy.jobs.pipeline import (
     input_failure,
     next_context,
     start_context,
+    stopped_steps,
 )
 from mlpy.jobs.queue import JobQueue
 from mlpy.jobs.registry import (
@@ -61,6 +62,7 @@ __all__ = ["Jobs", "JobsError", "NotFound", "QueueFull", "ResultNotReady", "Sync
 
 _T = TypeVar("_T")
 _LIVE = frozenset({JobStatus.ACCEPTED, JobStatus.RUNNING})
+_DISMISSED = frozenset({JobStatus.DISMISSED})
 
 
 class JobsError(Exception):
@@ -367,6 +369,10 @@ class Jobs:
             finished=now,
             message="dismissed",
         )
+        if changed is not None and changed.steps:  # a pipeline's: its steps say so at once
+            steps = stopped_steps(changed.steps, "dismissed", "dismissed")
+            stepped = await self._call(self.store.update_job, job_id, _DISMISSED, steps=steps)
+            changed = stepped or changed
         return changed if changed is not None else job
 
     async def list(

@@ -25,6 +25,7 @@ visits, whatever the number of registered processes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ from mlpy.runtime.convert import is_identifier
 from mlpy.runtime.result import MLResult
 
 __all__ = [
+    "SKIPPED",
     "STEP_STATUSES",
     "BrokenPipeline",
     "StepPlan",
@@ -48,6 +50,7 @@ __all__ = [
     "input_failure",
     "next_context",
     "start_context",
+    "stopped_steps",
 ]
 
 #: what a step of a pipeline job can be doing (the job's statuses, plus ``skipped``)
@@ -252,6 +255,26 @@ def initial_steps(plans: list[StepPlan]) -> list[dict[str, Any]]:
          "message": "accepted", "cached": False}
         for p in plans
     ]  # fmt: skip
+
+
+#: the message of a step that never ran
+SKIPPED = "skipped: an earlier step did not succeed"
+
+
+def stopped_steps(steps: list[dict[str, Any]], status: str, message: str) -> list[dict[str, Any]]:
+    """``steps`` once their job was stopped from outside (dismissed, or failed by the
+    supervisor): the running step gets ``status`` and ``message``, steps not started are
+    ``skipped``, finished ones stay as they are."""
+    now = time.time()
+    out = []
+    for step in steps:
+        step = dict(step)
+        if step["status"] == "running":
+            step.update(status=status, finished=now, message=message)
+        elif step["status"] == "accepted":
+            step.update(status="skipped", message=SKIPPED)
+        out.append(step)
+    return out
 
 
 def combined_progress(steps: list[dict[str, Any]]) -> float:

@@ -36,6 +36,7 @@ from mlpy.call import Call, make_call
 from mlpy.errors import MLError, MLLimitError
 from mlpy.jobs.models import FINISHED, JobRecord, JobsConfig, JobStatus
 from mlpy.jobs.pipeline import (
+    SKIPPED,
     StepPlan,
     combined_progress,
     failed_step_result,
@@ -43,6 +44,7 @@ from mlpy.jobs.pipeline import (
     initial_steps,
     input_failure,
     next_context,
+    stopped_steps,
 )
 from mlpy.jobs.registry import InvalidInput, cache_key
 from mlpy.jobs.store import Store
@@ -227,7 +229,7 @@ def _run_pipeline(
         changes = {"steps": _copy(steps), "progress": combined_progress(steps), "message": running}
         changes["heartbeat"] = time.time()
         if store.update_job(job.id, _RUNNING, **changes) is None:
-            _stopped(store, job, steps, index)
+            _stopped(store, job, steps)
             return Outcome.NEXT
         head = heading(number, count, plan.process)
 
@@ -251,7 +253,7 @@ def _run_pipeline(
         step["finished"] = time.time()
         if not data["success"]:
             if data.get("error_type") == Dismissed.type_name:
-                _stopped(store, job, steps, index)
+                _stopped(store, job, steps)
                 return Outcome.EXIT if leave else Outcome.NEXT
             step.update(status="failed", message=str(data.get("error")))
             _skip(steps, number)
@@ -310,15 +312,17 @@ def _copy(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _skip(steps: list[dict[str, Any]], after: int) -> None:
     for later in steps[after:]:
-        later.update(status="skipped", message="skipped: an earlier step did not succeed")
+        later.update(status="skipped", message=SKIPPED)
 
 
-def _stopped(store: Store, job: JobRecord, steps: list[dict[str, Any]], index: int) -> None:
-    """The job was dismissed (or failed from outside) during step ``index``: record the step
-    as dismissed and the later ones as skipped, leaving the job's status as it is."""
-    steps[index].update(status="dismissed", finished=time.time(), message="dismissed")
-    _skip(steps, index + 1)
-    store.update_job(job.id, FINISHED, steps=_copy(steps))
+def _stopped(store: Store, job: JobRecord, steps: list[dict[str, Any]]) -> None:
+    """The job was dismissed (or failed from outside) while a step ran: record that step as
+    dismissed (or failed) and the later ones as skipped, leaving the job's status as it is."""
+    now = store.get_job(job.id)
+    if now is not None and now.done:
+        dismissed = now.status is JobStatus.DISMISSED
+        status, message = ("dismissed", "dismissed") if dismissed else ("failed", now.message)
+        store.update_job(job.id, FINISHED, steps=stopped_steps(steps, status, message))
 
 
 def _watch(store: Store, job: JobRecord, call: _Call, report: Report = _report, before: str = "") -> bool:

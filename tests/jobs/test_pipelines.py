@@ -5,6 +5,8 @@ this process, where a host function can wait on the test)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -176,6 +178,35 @@ async def test_dismissing_during_step_two_stops_it_and_step_three_never_runs(
     assert stopped.status is JobStatus.DISMISSED
     assert statuses(stopped) == ["successful", "dismissed", "skipped"]
     assert "step three ran" not in await jobs.output(job.id)
+
+
+async def test_a_queued_pipeline_that_is_dismissed_says_every_step_was_skipped(config: JobsConfig) -> None:
+    jobs = Jobs(config)
+    await register_chain(jobs)
+    job = await jobs.submit_process("chain", {"x": 1})
+    dismissed = await jobs.cancel(job.id)
+    assert dismissed.status is JobStatus.DISMISSED and statuses(dismissed) == ["skipped"] * 3
+    assert statuses(await jobs.status(job.id)) == ["skipped"] * 3
+
+
+@pytest.mark.slow
+async def test_a_pipeline_whose_worker_is_killed_fails_at_the_running_step(config: JobsConfig) -> None:
+    jobs = Jobs(config)
+    await jobs.register("quick", "result = 1;")
+    await jobs.register("endless", 'progress(10, "looping");\nwhile (true) {}')
+    await jobs.register_pipeline(
+        "doomed", [{"process": "quick"}, {"process": "endless"}, {"process": "quick"}]
+    )
+    with Workers(config, 1) as workers:
+        job = await jobs.submit_process("doomed", timeout=120)
+        await anyio.to_thread.run_sync(
+            lambda: wait_for(lambda: (j := jobs.store.get_job(job.id)) and j.steps[1]["progress"] == 10)
+        )
+        os.kill(workers.pids()[0], signal.SIGKILL)
+        failed = await status_is(jobs, job.id, *DONE)
+    assert failed.status is JobStatus.FAILED and "killed by signal SIGKILL" in failed.message
+    assert statuses(failed) == ["successful", "failed", "skipped"]
+    assert "SIGKILL" in failed.steps[1]["message"]
 
 
 @pytest.mark.slow
