@@ -1,6 +1,6 @@
 """`run_job`: run one job inside a worker process, reporting to the store while it runs.
 
-Layer 5 (jobs): imports the standard library, `mlpy.api`, `mlpy.errors`, `mlpy.runtime` and
+Layer 5 (jobs): imports the standard library, `mlpy.call`, `mlpy.errors`, `mlpy.runtime` and
 `mlpy.jobs`.
 
 The script runs in its own big-stack thread (`mlpy.runtime.threads.start_thread`) under a
@@ -14,6 +14,10 @@ The script runs in its own big-stack thread (`mlpy.runtime.threads.start_thread`
   failed by the reaper) the call is cancelled, which stops it at its next budget check, the
   mechanism that makes timeouts real;
 * past the deadline, cancels the call too.
+
+A pipeline job (one with a ``plan``) runs its script steps in turn the same way, each as its
+own call under its own timeout within the job's, writing the job's ``steps`` as they go; a
+deterministic step is answered from the result cache when it can.
 
 A call that does not stop within `GRACE` seconds of being cancelled is inside one long builtin:
 the job is finished anyway and `run_job` answers `Outcome.EXIT`, so the worker process exits

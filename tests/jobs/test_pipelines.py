@@ -17,7 +17,7 @@ import anyio
 import httpx
 import pytest
 
-from mlpy.jobs import BrokenPipeline, Jobs, JobsConfig, JobStatus, RegistrationError, Workers
+from mlpy.jobs import BrokenPipeline, JobRecord, Jobs, JobsConfig, JobStatus, RegistrationError, Workers
 from mlpy.jobs.runner import run_job
 from tests.jobs.conftest import status_is, wait_for
 from tests.jobs.test_http import check_status_info, open_app, wait_status
@@ -38,6 +38,21 @@ async def register_chain(jobs: Jobs, *, deterministic: bool = False) -> None:
     await jobs.register("label", LABEL, deterministic=deterministic)
     steps = [{"process": "clean"}, {"process": "score", "inputs": {"threshold": 0.5}}, {"process": "label"}]
     await jobs.register_pipeline("chain", steps)
+
+
+async def stuck_in_step_two(jobs: Jobs) -> JobRecord:
+    """Queue pipeline ``stuck`` (quick, endless, after) and wait until step 2 loops."""
+    await jobs.register("quick", "result = 1;")
+    await jobs.register("endless", 'progress(10, "looping");\nwhile (true) {}')
+    await jobs.register("after", 'print("step three ran");\nresult = 3;')
+    await jobs.register_pipeline(
+        "stuck", [{"process": "quick"}, {"process": "endless"}, {"process": "after"}]
+    )
+    job = await jobs.submit_process("stuck", timeout=120)
+    await anyio.to_thread.run_sync(
+        lambda: wait_for(lambda: (j := jobs.store.get_job(job.id)) and j.steps[1]["progress"] == 10)
+    )
+    return job
 
 
 def statuses(job: Any) -> list[str]:
@@ -155,17 +170,8 @@ async def test_dismissing_during_step_two_stops_it_and_step_three_never_runs(
     store_config: JobsConfig,
 ) -> None:
     jobs = Jobs(store_config)
-    await jobs.register("quick", "result = 1;")
-    await jobs.register("endless", 'progress(10, "looping");\nwhile (true) {}')
-    await jobs.register("after", 'print("step three ran");\nresult = 3;')
-    await jobs.register_pipeline(
-        "stuck", [{"process": "quick"}, {"process": "endless"}, {"process": "after"}]
-    )
     with Workers(store_config, 1) as workers:
-        job = await jobs.submit_process("stuck", timeout=120)
-        await anyio.to_thread.run_sync(
-            lambda: wait_for(lambda: (j := jobs.store.get_job(job.id)) and j.steps[1]["progress"] == 10)
-        )
+        job = await stuck_in_step_two(jobs)
         assert (await jobs.cancel(job.id)).status is JobStatus.DISMISSED
         stopped = await anyio.to_thread.run_sync(
             lambda: wait_for(
@@ -192,16 +198,8 @@ async def test_a_queued_pipeline_that_is_dismissed_says_every_step_was_skipped(c
 @pytest.mark.slow
 async def test_a_pipeline_whose_worker_is_killed_fails_at_the_running_step(config: JobsConfig) -> None:
     jobs = Jobs(config)
-    await jobs.register("quick", "result = 1;")
-    await jobs.register("endless", 'progress(10, "looping");\nwhile (true) {}')
-    await jobs.register_pipeline(
-        "doomed", [{"process": "quick"}, {"process": "endless"}, {"process": "quick"}]
-    )
     with Workers(config, 1) as workers:
-        job = await jobs.submit_process("doomed", timeout=120)
-        await anyio.to_thread.run_sync(
-            lambda: wait_for(lambda: (j := jobs.store.get_job(job.id)) and j.steps[1]["progress"] == 10)
-        )
+        job = await stuck_in_step_two(jobs)
         os.kill(workers.pids()[0], signal.SIGKILL)
         failed = await status_is(jobs, job.id, *DONE)
     assert failed.status is JobStatus.FAILED and "killed by signal SIGKILL" in failed.message
@@ -296,6 +294,28 @@ async def test_a_deleted_step_makes_the_pipeline_refuse_to_run_naming_it(config:
     jobs.queue.clear()
     run_job(jobs.store, job.id, config)
     assert (await jobs.results(job.id))["value"] == "score 1.5"
+
+
+async def test_a_step_keeps_to_its_own_timeout_and_the_pipeline_to_its_own(config: JobsConfig) -> None:
+    jobs = Jobs(config)
+    await jobs.register("quick", "result = 1;")
+    await jobs.register("slow", "while (true) {}", timeout=0.5)  # its own timeout, in any pipeline
+    await jobs.register("endless", "while (true) {}")
+    await jobs.register_pipeline("own", [{"process": "quick"}, {"process": "slow"}], timeout=60)
+    await jobs.register_pipeline("whole", [{"process": "quick"}, {"process": "endless"}], timeout=0.5)
+    with pytest.raises(RegistrationError, match="MLPY_JOB_MAX_TIMEOUT"):
+        await jobs.register_pipeline("long", [{"process": "quick"}], timeout=config.max_timeout + 1)
+    for name in ("own", "whole"):
+        job = await jobs.submit_process(name)
+        assert job.timeout == (60 if name == "own" else 0.5)  # the pipeline's, as the job's
+        jobs.queue.clear()
+        run_job(jobs.store, job.id, config)
+        failed = await jobs.status(job.id)
+        assert failed.status is JobStatus.FAILED and statuses(failed) == ["successful", "failed"]
+        assert failed.message.startswith(
+            f"step 2 of 2 ({'slow' if name == 'own' else 'endless'}) failed: TimeoutError"
+        )
+        assert (await jobs.results(job.id))["error_type"] == "TimeoutError"
 
 
 async def test_a_step_whose_inputs_do_not_fit_fails_naming_the_input(config: JobsConfig) -> None:
