@@ -254,11 +254,14 @@ class Jobs:
         request_id: str | None = None,
     ) -> JobRecord:
         """Queue a run of a registered process (a deterministic one may be answered from the
-        result cache at once: the record is then ``successful`` with ``cached`` set).
+        result cache at once: the record is then ``successful`` with ``cached`` set). A
+        pipeline's job carries its script steps as they are now (``plan``) and their
+        ``steps`` statuses.
 
         Raises:
             NotFound: no such process.
-            InvalidInput: the inputs do not fit the process's schemas.
+            InvalidInput: the inputs do not fit the process's (or first step's) schemas.
+            BrokenPipeline: a pipeline whose step's process was deleted.
             QueueFull: too many jobs are waiting.
         """
         process = await self.process(process_id)
@@ -415,11 +418,15 @@ class Jobs:
         timeout: float | None = None,
     ) -> SyncRun:
         """Run a process now on ``executor`` (the API's, as ``/execute`` does), through the
-        result cache for a deterministic process.
+        result cache for a deterministic process. A pipeline runs its steps in turn, all of
+        them within ``timeout``, each deterministic one through the cache; its result is the
+        last step's (or the failing step's, the error naming the step), with every step's
+        output under its heading, and ``cached`` only if every step was.
 
         Raises:
             NotFound: no such process.
-            InvalidInput: the inputs do not fit the process's schemas.
+            InvalidInput: the inputs do not fit the process's (or first step's) schemas.
+            BrokenPipeline: a pipeline whose step's process was deleted.
         """
         process = await self.process(process_id)
         if process.is_pipeline:

@@ -1,4 +1,5 @@
-"""The process routes: register, list, describe, delete and execute named scripts.
+"""The process routes: register, list, describe, delete and execute named scripts and
+pipelines (processes run in turn, `mlpy.jobs.pipeline`).
 
 Layer 6 (server): imports the standard library, fastapi, `mlpy.jobs` and `mlpy.server`.
 
