@@ -9,10 +9,12 @@ registry); `Workers` starts local worker processes; `JobsConfig` holds the setti
 
 from mlpy.jobs.api import Jobs, JobsError, NotFound, QueueFull, ResultNotReady, SyncRun
 from mlpy.jobs.models import ConfigError, JobRecord, JobsConfig, JobStatus, ProcessRecord
+from mlpy.jobs.pipeline import BrokenPipeline
 from mlpy.jobs.registry import InvalidInput, RegistrationError
 from mlpy.jobs.workers import Workers
 
 __all__ = [
+    "BrokenPipeline",
     "ConfigError",
     "InvalidInput",
     "JobRecord",

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -30,8 +31,29 @@ import anyio.to_thread
 from mlpy.api import validate_timeout
 from mlpy.executor import AsyncMLExecutor
 from mlpy.jobs.models import JobRecord, JobsConfig, JobStatus, ProcessRecord
+from mlpy.jobs.pipeline import (
+    BrokenPipeline,
+    StepPlan,
+    check_steps,
+    expand,
+    failed_step_result,
+    first_inputs,
+    heading,
+    initial_steps,
+    input_failure,
+    next_context,
+    start_context,
+    stopped_steps,
+)
 from mlpy.jobs.queue import JobQueue
-from mlpy.jobs.registry import cache_key, check_inputs, prepare_process
+from mlpy.jobs.registry import (
+    InvalidInput,
+    RegistrationError,
+    cache_key,
+    check_inputs,
+    check_process_id,
+    prepare_process,
+)
 from mlpy.jobs.runner import result_json
 from mlpy.jobs.store import Store, open_store
 from mlpy.runtime.run import prepare_context
@@ -40,6 +62,7 @@ __all__ = ["Jobs", "JobsError", "NotFound", "QueueFull", "ResultNotReady", "Sync
 
 _T = TypeVar("_T")
 _LIVE = frozenset({JobStatus.ACCEPTED, JobStatus.RUNNING})
+_DISMISSED = frozenset({JobStatus.DISMISSED})
 
 
 class JobsError(Exception):
@@ -91,13 +114,18 @@ class Jobs:
         version: str | None = None,
         inputs: Mapping[str, Any] | None = None,
         deterministic: bool = False,
+        timeout: float | None = None,
     ) -> tuple[ProcessRecord, bool]:
         """Register or replace a process; the stored record and whether it is new.
 
+        ``timeout`` is the seconds a run may take when it asks for nothing (and each time the
+        script runs as a pipeline step); None: `JobsConfig.default_timeout`.
+
         Raises:
             RegistrationError: every compile error, bad schema or reason it cannot be
-                deterministic.
+                deterministic; a timeout over `JobsConfig.max_timeout`.
         """
+        self._check_timeout(timeout)
         record = await self._call(
             prepare_process,
             process_id,
@@ -108,7 +136,66 @@ class Jobs:
             inputs=inputs,
             deterministic=deterministic,
         )
+        record = replace(record, timeout=timeout)
         return await self._call(self.store.put_process, record, version=version)
+
+    async def register_pipeline(
+        self,
+        process_id: str,
+        steps: Sequence[Mapping[str, Any]],
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        version: str | None = None,
+        timeout: float | None = None,
+    ) -> tuple[ProcessRecord, bool]:
+        """Register or replace a pipeline: ``steps`` is ``[{"process": id, "inputs"?: {...}}]``,
+        run in turn, each step's result feeding the next (`mlpy.jobs.pipeline`). ``timeout``
+        bounds the whole pipeline. The stored record and whether it is new.
+
+        Raises:
+            RegistrationError: a bad id or step, a step naming no registered process
+                (``MissingProcess``), a pipeline that would contain itself (``Cycle``, the
+                loop shown), over `JobsConfig.max_pipeline_steps` script steps or
+                `JobsConfig.max_pipeline_depth` levels.
+        """
+        self._check_timeout(timeout)
+        check_process_id(process_id)
+        checked = check_steps(list(steps), self.config.max_pipeline_steps)
+        record = ProcessRecord(
+            id=process_id, code="", title=title, description=description, steps=checked, timeout=timeout
+        )
+        plans = await self._call(self._expand, record)
+        record = replace(record, inputs=first_inputs(plans))
+        return await self._call(self.store.put_process, record, version=version)
+
+    def _check_timeout(self, timeout: float | None) -> None:
+        if timeout is not None and not 0 < timeout <= self.config.max_timeout:
+            raise RegistrationError(
+                [{"type": "InvalidTimeout", "line": None, "column": None,
+                  "message": f"timeout must be more than 0 and at most {self.config.max_timeout:g} seconds "
+                  "(MLPY_JOB_MAX_TIMEOUT)"}]
+            )  # fmt: skip
+
+    def _expand(self, pipeline: ProcessRecord) -> list[StepPlan]:
+        return expand(
+            pipeline,
+            self.store.get_process,
+            max_steps=self.config.max_pipeline_steps,
+            max_depth=self.config.max_pipeline_depth,
+        )
+
+    async def plan(self, pipeline: ProcessRecord) -> list[StepPlan]:
+        """The script steps ``pipeline`` would run now, nested pipelines expanded.
+
+        Raises:
+            BrokenPipeline: a step's process was deleted, or a step now makes the pipeline
+                circular, too big or too deep (the message names the pipeline and the step).
+        """
+        try:
+            return await self._call(self._expand, pipeline)
+        except RegistrationError as e:
+            raise BrokenPipeline(f"pipeline {pipeline.id!r} cannot run: {e}") from None
 
     async def process(self, process_id: str) -> ProcessRecord:
         """The process ``process_id``.
@@ -167,14 +254,23 @@ class Jobs:
         request_id: str | None = None,
     ) -> JobRecord:
         """Queue a run of a registered process (a deterministic one may be answered from the
-        result cache at once: the record is then ``successful`` with ``cached`` set).
+        result cache at once: the record is then ``successful`` with ``cached`` set). A
+        pipeline's job carries its script steps as they are now (``plan``) and their
+        ``steps`` statuses.
 
         Raises:
             NotFound: no such process.
-            InvalidInput: the inputs do not fit the process's schemas.
+            InvalidInput: the inputs do not fit the process's (or first step's) schemas.
+            BrokenPipeline: a pipeline whose step's process was deleted.
             QueueFull: too many jobs are waiting.
         """
         process = await self.process(process_id)
+        if process.is_pipeline:
+            plans = await self.plan(process)
+            first = start_context(plans, inputs or {})
+            prepare_context(first)
+            pipeline = {"plan": [p.to_dict() for p in plans], "steps": initial_steps(plans)}
+            return await self._enqueue("", first, timeout, owner, request_id, process=process, **pipeline)
         checked = check_inputs(process, inputs or {})
         prepare_context(checked)
         return await self._enqueue(process.code, checked, timeout, owner, request_id, process=process)
@@ -187,8 +283,10 @@ class Jobs:
         owner: str | None,
         request_id: str | None,
         process: ProcessRecord | None,
+        **pipeline: Any,
     ) -> JobRecord:
-        seconds = validate_timeout(timeout, self.config.default_timeout)
+        default = process.timeout if process is not None and process.timeout else self.config.default_timeout
+        seconds = validate_timeout(timeout, default)
         if seconds > self.config.max_timeout:
             raise ValueError(
                 f"timeout must be at most {self.config.max_timeout:g} seconds (MLPY_JOB_MAX_TIMEOUT)"
@@ -208,6 +306,7 @@ class Jobs:
             updated=now,
             cache_key=key,
             request_id=request_id,
+            **pipeline,
         )
         cached = await self._call(self.store.cache_get, key) if key else None
         if cached is not None:
@@ -273,6 +372,10 @@ class Jobs:
             finished=now,
             message="dismissed",
         )
+        if changed is not None and changed.steps:  # a pipeline's: its steps say so at once
+            steps = stopped_steps(changed.steps, "dismissed", "dismissed")
+            stepped = await self._call(self.store.update_job, job_id, _DISMISSED, steps=steps)
+            changed = stepped or changed
         return changed if changed is not None else job
 
     async def list(
@@ -315,14 +418,28 @@ class Jobs:
         timeout: float | None = None,
     ) -> SyncRun:
         """Run a process now on ``executor`` (the API's, as ``/execute`` does), through the
-        result cache for a deterministic process.
+        result cache for a deterministic process. A pipeline runs its steps in turn, all of
+        them within ``timeout``, each deterministic one through the cache; its result is the
+        last step's (or the failing step's, the error naming the step), with every step's
+        output under its heading, and ``cached`` only if every step was.
 
         Raises:
             NotFound: no such process.
-            InvalidInput: the inputs do not fit the process's schemas.
+            InvalidInput: the inputs do not fit the process's (or first step's) schemas.
+            BrokenPipeline: a pipeline whose step's process was deleted.
         """
         process = await self.process(process_id)
-        checked = check_inputs(process, inputs or {})
+        if process.is_pipeline:
+            return await self._pipeline_sync(executor, process, inputs, timeout)
+        return await self._script_sync(executor, process, check_inputs(process, inputs or {}), timeout)
+
+    async def _script_sync(
+        self,
+        executor: AsyncMLExecutor,
+        process: ProcessRecord,
+        checked: dict[str, Any],
+        timeout: float | None,
+    ) -> SyncRun:
         key = cache_key(process, checked) if process.deterministic else None
         if key is not None:
             cached = await self._call(self.store.cache_get, key)
@@ -332,6 +449,37 @@ class Jobs:
         if key is not None and result["success"]:
             await self._call(self.store.cache_put, key, result)
         return SyncRun(result, False)
+
+    async def _pipeline_sync(
+        self,
+        executor: AsyncMLExecutor,
+        pipeline: ProcessRecord,
+        inputs: Mapping[str, Any] | None,
+        timeout: float | None,
+    ) -> SyncRun:
+        """Run a pipeline's steps in turn on ``executor``, all within ``timeout``."""
+        plans = await self.plan(pipeline)
+        context = start_context(plans, inputs or {})
+        total = validate_timeout(timeout, pipeline.timeout or self.config.default_timeout)
+        deadline = time.monotonic() + total
+        outputs: list[str] = []
+        result: dict[str, Any] = {}
+        cached = True
+        for index, plan in enumerate(plans):
+            try:
+                if index:
+                    context = next_context(plan, result.get("value"))
+            except InvalidInput as e:
+                result = input_failure(e)
+            else:
+                seconds = max(0.001, min(plan.timeout or total, deadline - time.monotonic()))
+                step = await self._script_sync(executor, plan.as_process(), context, seconds)
+                result, cached = step.result, cached and step.cached
+            outputs.append(heading(index + 1, len(plans), plan.process) + str(result.get("stdout", "")))
+            if not result.get("success"):
+                failed = failed_step_result(result, index + 1, len(plans), plan.process)
+                return SyncRun(failed | {"stdout": "".join(outputs)}, False)
+        return SyncRun(result | {"stdout": "".join(outputs)}, cached)
 
     def close(self) -> None:
         """Release the store's connections."""

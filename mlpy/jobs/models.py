@@ -46,10 +46,14 @@ FINISHED = frozenset({JobStatus.SUCCESSFUL, JobStatus.FAILED, JobStatus.DISMISSE
 
 @dataclass(frozen=True, slots=True)
 class ProcessRecord:
-    """A registered script: its code, description, input schemas and version.
+    """A registered script (``code``) or pipeline (``steps``): description, input schemas, version.
 
     ``revision`` counts registrations of this id (1, 2, ...); ``version`` is the version the
-    client gave, or the revision as text.
+    client gave, or the revision as text. A pipeline has ``code`` "" and ``steps``, a list of
+    ``{"process": id, "inputs": {...}}`` naming other processes by id (their current version
+    runs); its ``inputs`` are its first script step's, as they were when it was registered.
+    ``timeout`` is the seconds a run may take when the run asks for nothing (a pipeline's: the
+    whole pipeline; a script's: also each time it runs as a pipeline step).
     """
 
     id: str
@@ -62,6 +66,13 @@ class ProcessRecord:
     deterministic: bool = False
     created: float = 0.0
     updated: float = 0.0
+    steps: list[dict[str, Any]] | None = None
+    timeout: float | None = None
+
+    @property
+    def is_pipeline(self) -> bool:
+        """It is a pipeline (runs other processes in turn), not a script."""
+        return self.steps is not None
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready values."""
@@ -83,6 +94,11 @@ class JobRecord:
     process running it (``host:pid``) and ``heartbeat`` is when that worker last said it was
     alive; a running job whose heartbeat stops is failed by the reaper. ``request_id`` is the
     id of the HTTP request that submitted it (its ``X-Request-ID``), to find both in the logs.
+
+    A pipeline job has ``code`` "" and ``plan``, its script steps as they were at submission
+    (`mlpy.jobs.pipeline.StepPlan` dicts), and ``steps``, where each one is: ``process``,
+    ``status`` (accepted, running, successful, failed, skipped, dismissed), ``progress``,
+    ``started``, ``finished``, ``message`` and ``cached``. Script jobs have None for both.
     """
 
     id: str
@@ -105,6 +121,8 @@ class JobRecord:
     cached: bool = False
     result: dict[str, Any] | None = None
     request_id: str | None = None
+    plan: list[dict[str, Any]] | None = None
+    steps: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready values."""
@@ -155,6 +173,10 @@ class JobsConfig:
     nice: int = 10
     #: MLPY_STRICT: strict security mode (LANGUAGE.md §9) for every job and registration
     strict: bool = False
+    #: MLPY_MAX_PIPELINE_STEPS: script steps a pipeline may run, nested pipelines expanded
+    max_pipeline_steps: int = 32
+    #: MLPY_MAX_PIPELINE_DEPTH: pipelines inside pipelines, at most this many levels
+    max_pipeline_depth: int = 8
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> JobsConfig:
@@ -187,6 +209,8 @@ class JobsConfig:
                 f"MLPY_JOB_DEFAULT_TIMEOUT ({self.default_timeout}) must not be larger than "
                 f"MLPY_JOB_MAX_TIMEOUT ({self.max_timeout})"
             )
+        if self.max_pipeline_steps < 1 or self.max_pipeline_depth < 1:
+            raise ConfigError("MLPY_MAX_PIPELINE_STEPS and MLPY_MAX_PIPELINE_DEPTH must be at least 1")
         if self.url is not None and not self.url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError(f"MLPY_JOBS_URL must be a redis:// URL, got {self.url!r}")
 
@@ -232,4 +256,6 @@ _ENV: tuple[tuple[str, str, Any], ...] = (
     ("MLPY_JOB_HEARTBEAT_TIMEOUT", "heartbeat_timeout", _positive),
     ("MLPY_JOB_NICE", "nice", _niceness),
     ("MLPY_STRICT", "strict", _flag),
+    ("MLPY_MAX_PIPELINE_STEPS", "max_pipeline_steps", _count),
+    ("MLPY_MAX_PIPELINE_DEPTH", "max_pipeline_depth", _count),
 )

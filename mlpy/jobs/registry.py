@@ -42,6 +42,7 @@ __all__ = [
     "RegistrationError",
     "cache_key",
     "check_inputs",
+    "check_process_id",
     "nondeterminism",
     "prepare_process",
 ]
@@ -88,10 +89,7 @@ def prepare_process(
         RegistrationError: a bad id, compile errors, bad input schemas or a script that
             cannot be deterministic; every problem found is listed.
     """
-    if not PROCESS_ID.fullmatch(process_id):
-        raise RegistrationError(
-            [_problem("InvalidId", f"process id {process_id!r} must match [A-Za-z0-9_-]{{1,64}}")]
-        )
+    check_process_id(process_id)
     problems: list[dict[str, Any]] = []
     program: Program | None = None
     try:
@@ -112,6 +110,14 @@ def prepare_process(
         inputs=schemas,
         deterministic=deterministic,
     )
+
+
+def check_process_id(process_id: str) -> None:
+    """Raise `RegistrationError` (``InvalidId``) unless ``process_id`` is a valid process id."""
+    if not PROCESS_ID.fullmatch(process_id):
+        raise RegistrationError(
+            [_problem("InvalidId", f"process id {process_id!r} must match [A-Za-z0-9_-]{{1,64}}")]
+        )
 
 
 def _schema_problems(schemas: Mapping[str, Any]) -> list[dict[str, Any]]:

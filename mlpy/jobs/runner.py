@@ -1,6 +1,6 @@
 """`run_job`: run one job inside a worker process, reporting to the store while it runs.
 
-Layer 5 (jobs): imports the standard library, `mlpy.api`, `mlpy.errors`, `mlpy.runtime` and
+Layer 5 (jobs): imports the standard library, `mlpy.call`, `mlpy.errors`, `mlpy.runtime` and
 `mlpy.jobs`.
 
 The script runs in its own big-stack thread (`mlpy.runtime.threads.start_thread`) under a
@@ -14,6 +14,10 @@ The script runs in its own big-stack thread (`mlpy.runtime.threads.start_thread`
   failed by the reaper) the call is cancelled, which stops it at its next budget check, the
   mechanism that makes timeouts real;
 * past the deadline, cancels the call too.
+
+A pipeline job (one with a ``plan``) runs its script steps in turn the same way, each as its
+own call under its own timeout within the job's, writing the job's ``steps`` as they go; a
+deterministic step is answered from the result cache when it can.
 
 A call that does not stop within `GRACE` seconds of being cancelled is inside one long builtin:
 the job is finished anyway and `run_job` answers `Outcome.EXIT`, so the worker process exits
@@ -34,7 +38,19 @@ from typing import Any
 
 from mlpy.call import Call, make_call
 from mlpy.errors import MLError, MLLimitError
-from mlpy.jobs.models import JobRecord, JobsConfig, JobStatus
+from mlpy.jobs.models import FINISHED, JobRecord, JobsConfig, JobStatus
+from mlpy.jobs.pipeline import (
+    SKIPPED,
+    StepPlan,
+    combined_progress,
+    failed_step_result,
+    heading,
+    initial_steps,
+    input_failure,
+    next_context,
+    stopped_steps,
+)
+from mlpy.jobs.registry import InvalidInput, cache_key
 from mlpy.jobs.store import Store
 from mlpy.runtime.progress import reporting
 from mlpy.runtime.result import MLResult
@@ -150,17 +166,43 @@ def run_job(
     )
     if job is None:
         return Outcome.NEXT  # dismissed while queued, expired, or taken by another worker
+    if job.plan is not None:
+        return _run_pipeline(store, job, config, functions)
+    result, leave = _run_script(store, job, job.code, job.inputs, job.timeout, config, functions)
+    _finish(store, job, result_json(result))
+    return Outcome.EXIT if leave else Outcome.NEXT
+
+
+#: maps the script's latest ``progress(percent, message)`` to the job's changes
+Report = Callable[[float, "str | None"], dict[str, Any]]
+
+
+def _report(percent: float, message: str | None) -> dict[str, Any]:
+    return {"progress": percent, "message": message or ""}
+
+
+def _run_script(
+    store: Store,
+    job: JobRecord,
+    code: str,
+    context: dict[str, Any],
+    timeout: float,
+    config: JobsConfig,
+    functions: dict[str, Callable[..., Any]] | None,
+    *,
+    report: Report = _report,
+    before: str = "",
+) -> tuple[MLResult, bool]:
+    """Run ``code`` for ``job``, reporting as it goes (its output is written after
+    ``before``); the result and whether the worker must exit (stuck, or out of memory)."""
     try:
-        prepared = make_call(
-            job.code, job.inputs, timeout=job.timeout, strict=config.strict, functions=functions
-        )
+        prepared = make_call(code, context, timeout=timeout, strict=config.strict, functions=functions)
     except (TypeError, ValueError) as e:  # checked at submission; a store edited by hand
-        _finish(store, job, MLResult(success=False, error=f"ValueError: {e}", error_type="ValueError"))
-        return Outcome.NEXT
+        return MLResult(success=False, error=f"ValueError: {e}", error_type="ValueError"), False
     call = _Call(prepared)
-    stuck = _watch(store, job, call)
+    stuck = _watch(store, job, call, report, before)
     output = call.output()
-    store.set_output(job_id, output)
+    store.set_output(job.id, before + output)
     result = _result(call, stuck, output)
     out_of_memory = bool(result.errors) and result.errors[0].get("message") == _OUT_OF_MEMORY
     if out_of_memory:
@@ -169,11 +211,125 @@ def run_job(
         errors = ({**result.errors[0], "message": message},)
         where = f" at line {result.error_line}, column {result.error_column}" if result.error_line else ""
         result = replace(result, error=f"LimitError{where}: {message}", errors=errors)
-    _finish(store, job, result)
-    return Outcome.EXIT if stuck or out_of_memory else Outcome.NEXT
+    return result, stuck or out_of_memory
 
 
-def _watch(store: Store, job: JobRecord, call: _Call) -> bool:
+def _run_pipeline(
+    store: Store, job: JobRecord, config: JobsConfig, functions: dict[str, Callable[..., Any]] | None
+) -> Outcome:
+    """Run a pipeline job's steps in turn (each one from the result cache when it can)."""
+    plans = [StepPlan.from_dict(p) for p in job.plan or []]
+    steps = [dict(s) for s in job.steps or initial_steps(plans)]
+    count = len(plans)
+    deadline = time.monotonic() + job.timeout
+    outputs: list[str] = []
+    spent = {"execution_time": 0.0, "transpile_time": 0.0}
+    data: dict[str, Any] = {}
+    for index, plan in enumerate(plans):
+        number = index + 1
+        step = steps[index]
+        step.update(status="running", started=time.time(), message="running")
+        running = f"step {number} of {count} ({plan.process})"
+        changes = {"steps": _copy(steps), "progress": combined_progress(steps), "message": running}
+        changes["heartbeat"] = time.time()
+        if store.update_job(job.id, _RUNNING, **changes) is None:
+            _stopped(store, job, steps)
+            return Outcome.NEXT
+        head = heading(number, count, plan.process)
+
+        def report(
+            percent: float, message: str | None, step: dict[str, Any] = step, running: str = running
+        ) -> dict[str, Any]:
+            step.update(progress=percent, message=message or "")
+            return {
+                "steps": _copy(steps),
+                "progress": combined_progress(steps),
+                "message": message or running,
+            }
+
+        data, leave = _run_step(
+            store, job, plan, index, data, deadline, config, functions, report, "".join(outputs) + head
+        )
+        outputs.append(head + str(data.get("stdout", "")))
+        store.set_output(job.id, "".join(outputs))
+        for key in spent:
+            spent[key] += float(data.get(key) or 0.0)
+        step["finished"] = time.time()
+        if not data["success"]:
+            if data.get("error_type") == Dismissed.type_name:
+                _stopped(store, job, steps)
+                return Outcome.EXIT if leave else Outcome.NEXT
+            step.update(status="failed", message=str(data.get("error")))
+            _skip(steps, number)
+            failed = (
+                failed_step_result(data, number, count, plan.process) | {"stdout": "".join(outputs)} | spent
+            )
+            _finish(store, job, failed, steps=steps)
+            return Outcome.EXIT if leave else Outcome.NEXT
+        step.update(
+            status="successful",
+            progress=100.0,
+            message="finished (cached result)" if data.get("cached") else "finished",
+        )
+        step["cached"] = bool(data.get("cached"))
+    done = {key: value for key, value in data.items() if key != "cached"}
+    _finish(store, job, done | {"stdout": "".join(outputs)} | spent, steps=steps)
+    return Outcome.NEXT
+
+
+def _run_step(
+    store: Store,
+    job: JobRecord,
+    plan: StepPlan,
+    index: int,
+    previous: dict[str, Any],
+    deadline: float,
+    config: JobsConfig,
+    functions: dict[str, Callable[..., Any]] | None,
+    report: Report,
+    before: str,
+) -> tuple[dict[str, Any], bool]:
+    """One step: its result dict (``cached`` set when it came from the cache) and whether the
+    worker must exit."""
+    try:
+        context = job.inputs if index == 0 else next_context(plan, previous.get("value"))
+    except InvalidInput as e:
+        return input_failure(e), False
+    key = cache_key(plan.as_process(), context) if plan.deterministic else None
+    cached = store.cache_get(key) if key else None
+    if cached is not None:
+        return cached | {"cached": True}, False
+    remaining = deadline - time.monotonic()
+    timeout = max(0.001, min(plan.timeout or remaining, remaining))
+    result, leave = _run_script(
+        store, job, plan.code, context, timeout, config, functions, report=report, before=before
+    )
+    data = result_json(result)
+    if key and data["success"]:
+        store.cache_put(key, data)
+    return data, leave
+
+
+def _copy(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(s) for s in steps]
+
+
+def _skip(steps: list[dict[str, Any]], after: int) -> None:
+    for later in steps[after:]:
+        later.update(status="skipped", message=SKIPPED)
+
+
+def _stopped(store: Store, job: JobRecord, steps: list[dict[str, Any]]) -> None:
+    """The job was dismissed (or failed from outside) while a step ran: record that step as
+    dismissed (or failed) and the later ones as skipped, leaving the job's status as it is."""
+    now = store.get_job(job.id)
+    if now is not None and now.done:
+        dismissed = now.status is JobStatus.DISMISSED
+        status, message = ("dismissed", "dismissed") if dismissed else ("failed", now.message)
+        store.update_job(job.id, FINISHED, steps=stopped_steps(steps, status, message))
+
+
+def _watch(store: Store, job: JobRecord, call: _Call, report: Report = _report, before: str = "") -> bool:
     """Report on ``call`` until it ends; True if it had to be given up while stuck."""
     written_progress: tuple[float, str | None] | None = None
     written_output = 0
@@ -186,11 +342,11 @@ def _watch(store: Store, job: JobRecord, call: _Call) -> bool:
         changes: dict[str, Any] = {"heartbeat": time.time()}
         latest = call.progress
         if latest is not None and latest != written_progress:
-            changes["progress"], changes["message"] = latest[0], latest[1] or ""
+            changes.update(report(*latest))
             written_progress = latest
         if call.state.output_size != written_output:
             written_output = call.state.output_size
-            store.set_output(job.id, call.output())
+            store.set_output(job.id, before + call.output())
         if cancelled_at is None:
             if store.update_job(job.id, _RUNNING, **changes) is None:
                 call.state.cancel(Dismissed("the job was dismissed", limit="dismiss"))
@@ -216,13 +372,12 @@ def _result(call: _Call, stuck: bool, output: str) -> MLResult:
     return MLResult.failure(stop, stdout=output, execution_time=call.state.timeout if stuck else 0.0)
 
 
-def _finish(store: Store, job: JobRecord, result: MLResult) -> None:
-    data = result_json(result)
+def _finish(store: Store, job: JobRecord, data: dict[str, Any], **more: Any) -> None:
     status = JobStatus.SUCCESSFUL if data["success"] else JobStatus.FAILED
     message = "finished" if data["success"] else str(data["error"])
     changes: dict[str, Any] = {"progress": 100.0} if data["success"] else {}
     done = store.update_job(
-        job.id, _RUNNING, status=status, finished=time.time(), message=message, result=data, **changes
+        job.id, _RUNNING, status=status, finished=time.time(), message=message, result=data, **changes, **more
     )
     if done is not None and status is JobStatus.SUCCESSFUL and job.cache_key:
         store.cache_put(job.cache_key, data)

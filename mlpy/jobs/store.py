@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -121,15 +122,10 @@ def new_revision(old: ProcessRecord | None, record: ProcessRecord, version: str 
     """``record`` as the next registration after ``old`` (shared by both stores)."""
     now = time.time()
     revision = (old.revision if old else 0) + 1
-    return ProcessRecord(
-        id=record.id,
-        code=record.code,
+    return replace(
+        record,
         revision=revision,
         version=version if version else str(revision),
-        title=record.title,
-        description=record.description,
-        inputs=record.inputs,
-        deterministic=record.deterministic,
         created=old.created if old else now,
         updated=now,
     )

@@ -34,6 +34,7 @@ from typing import Any
 
 from mlpy.call import warm_up
 from mlpy.jobs.models import JobsConfig, JobStatus
+from mlpy.jobs.pipeline import stopped_steps
 from mlpy.jobs.queue import JobQueue
 from mlpy.jobs.runner import Outcome, run_job, worker_name
 from mlpy.jobs.store import Store, open_store
@@ -111,9 +112,17 @@ def _fail(store: Store, job_id: str, why: str) -> bool:
               "error_line": None, "error_column": None, "stdout": store.get_output(job_id),
               "execution_time": 0.0, "transpile_time": 0.0, "queue_time": 0.0, "steps": 0,
               "errors": [error]}  # fmt: skip
+    job = store.get_job(job_id)
+    steps = {"steps": stopped_steps(job.steps, "failed", why)} if job is not None and job.steps else {}
     return (
         store.update_job(
-            job_id, _RUNNING, status=JobStatus.FAILED, finished=time.time(), message=why, result=result
+            job_id,
+            _RUNNING,
+            status=JobStatus.FAILED,
+            finished=time.time(),
+            message=why,
+            result=result,
+            **steps,
         )
         is not None
     )

@@ -27,7 +27,15 @@ from mlpy.server.ogc import (
     rfc3339,
     too_large,
 )
-from mlpy.server.ogc_schemas import AdHocJob, Exception_, JobList, JobOutput, JobResults, StatusInfo
+from mlpy.server.ogc_schemas import (
+    AdHocJob,
+    Exception_,
+    JobList,
+    JobOutput,
+    JobResults,
+    StatusInfo,
+    StepStatus,
+)
 from mlpy.server.sizes import TooLarge, check_code, check_context
 
 __all__ = ["router", "status_info"]
@@ -58,6 +66,19 @@ def status_info(request: Request, job: JobRecord) -> StatusInfo:
         progress=max(0, min(100, round(job.progress))),
         links=links,
         cached=job.cached,
+        steps=None if job.steps is None else [_step(step) for step in job.steps],
+    )
+
+
+def _step(step: dict[str, Any]) -> StepStatus:
+    return StepStatus(
+        process=step["process"],
+        status=step["status"],
+        progress=max(0, min(100, round(step["progress"]))),
+        started=rfc3339(step["started"]),
+        finished=rfc3339(step["finished"]),
+        message=step["message"],
+        cached=step.get("cached", False),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlpy.server.schemas import RootResponse
 
@@ -26,12 +26,14 @@ __all__ = [
     "JobResults",
     "LandingPage",
     "Link",
+    "PipelineStep",
     "ProcessDescription",
     "ProcessList",
     "ProcessRegistration",
     "ProcessSummary",
     "RegistrationErrors",
     "StatusInfo",
+    "StepStatus",
     "ValidationErrors",
 ]
 
@@ -106,8 +108,19 @@ class LandingPage(RootResponse):
     links: list[Link]
 
 
+class PipelineStep(BaseModel):
+    """One step of a pipeline: a registered process, and inputs it always gets."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    process: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The id of a registered process.")
+    inputs: dict[str, Any] | None = Field(
+        default=None, description="Fixed inputs, merged over what the previous step passes on."
+    )
+
+
 class ProcessRegistration(BaseModel):
-    """``PUT /processes/{processID}``: a named script."""
+    """``PUT /processes/{processID}``: a named script (``code``) or a pipeline (``steps``)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -119,12 +132,21 @@ class ProcessRegistration(BaseModel):
                     "title": "Double",
                     "inputs": {"x": {"type": "number"}},
                     "deterministic": True,
-                }
+                },
+                {"steps": [{"process": "clean"}, {"process": "score", "inputs": {"threshold": 0.5}}]},
             ]
         },
     )
 
-    code: str = Field(description="The ML program; its top-level `result` is the output.")
+    code: str | None = Field(
+        default=None, description="The ML program; its top-level `result` is the output. Not with `steps`."
+    )
+    steps: list[PipelineStep] | None = Field(
+        default=None,
+        min_length=1,
+        description="A pipeline: processes run in turn, each step's result feeding the next "
+        "(at most MLPY_MAX_PIPELINE_STEPS script steps). Not with `code`.",
+    )
     title: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
     version: str | None = Field(
@@ -136,6 +158,24 @@ class ProcessRegistration(BaseModel):
     deterministic: bool = Field(
         default=False, description="Same inputs, same result: runs are answered from the result cache."
     )
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds a job of it may run when it asks for nothing (a pipeline's: all its steps; "
+        "a script's: also each time it runs as a pipeline step).",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ProcessRegistration:
+        if (self.code is None) == (self.steps is None):
+            raise ValueError("give exactly one of code (a script) or steps (a pipeline)")
+        if self.steps is not None and (self.inputs is not None or self.deterministic):
+            raise ValueError(
+                "a pipeline takes no inputs or deterministic: its first step's inputs are its inputs, "
+                "and each deterministic step uses the result cache on its own"
+            )
+        return self
 
 
 class InputDescription(BaseModel):
@@ -166,6 +206,9 @@ class ProcessSummary(BaseModel):
     links: list[Link]
     deterministic: bool = False
     revision: int = 1
+    steps: list[PipelineStep] | None = Field(
+        default=None, description="A pipeline's steps; null for a script."
+    )
 
 
 class ProcessDescription(ProcessSummary):
@@ -210,6 +253,18 @@ class AdHocJob(BaseModel):
     timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False, description="Seconds.")
 
 
+class StepStatus(BaseModel):
+    """One step of a pipeline job: where it is, and whether its result came from the cache."""
+
+    process: str
+    status: Literal["accepted", "running", "successful", "failed", "skipped", "dismissed"]
+    progress: int = Field(ge=0, le=100)
+    started: str | None
+    finished: str | None
+    message: str
+    cached: bool = False
+
+
 class StatusInfo(BaseModel):
     """A job's status (OGC ``statusInfo.yaml``); times are RFC 3339 (UTC)."""
 
@@ -225,6 +280,9 @@ class StatusInfo(BaseModel):
     progress: int = Field(ge=0, le=100)
     links: list[Link]
     cached: bool = False
+    steps: list[StepStatus] | None = Field(
+        default=None, description="A pipeline job's steps, in order; null for a script's job."
+    )
 
 
 class JobList(BaseModel):

@@ -1,4 +1,5 @@
-"""The process routes: register, list, describe, delete and execute named scripts.
+"""The process routes: register, list, describe, delete and execute named scripts and
+pipelines (processes run in turn, `mlpy.jobs.pipeline`).
 
 Layer 6 (server): imports the standard library, fastapi, `mlpy.jobs` and `mlpy.server`.
 
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Request, Response
 
 from mlpy.errors import ErrorKind
-from mlpy.jobs import InvalidInput, NotFound, ProcessRecord, QueueFull, RegistrationError
+from mlpy.jobs import BrokenPipeline, InvalidInput, NotFound, ProcessRecord, QueueFull, RegistrationError
 from mlpy.server.deps import ExecutorDep, SettingsDep
 from mlpy.server.jobs import status_info
 from mlpy.server.json_body import JSONRoute
@@ -67,6 +68,7 @@ def _summary_fields(request: Request, p: ProcessRecord) -> dict[str, Any]:
         "links": _links(request, p.id),
         "deterministic": p.deterministic,
         "revision": p.revision,
+        "steps": p.steps,
     }
 
 
@@ -125,8 +127,9 @@ async def get_process(processID: str, request: Request, jobs: JobsDep) -> Respon
         413: {"model": Exception_, "description": "The code is too large."},
         422: {
             "model": RegistrationErrors | ValidationErrors,
-            "description": "Compile errors, bad schemas, or not deterministic (`errors`); or a body "
-            "that does not fit its schema (`detail`).",
+            "description": "Compile errors, bad schemas, not deterministic, a pipeline step naming no "
+            "registered process, a pipeline that would contain itself or is too big (`errors`); or a "
+            "body that does not fit its schema (`detail`).",
         },
     },
 )
@@ -137,25 +140,27 @@ async def put_process(
     jobs: JobsDep,
     settings: SettingsDep,
 ) -> Response:
-    """Register a script under ``processID`` (201), or replace it with a new version (200).
+    """Register a script (``code``) or a pipeline (``steps``) under ``processID`` (201), or
+    replace it with a new version (200).
 
     The code is compiled now (strict if the server is strict): every error is listed with its
-    type, message, line and column (422).
+    type, message, line and column (422). A pipeline's steps must name registered processes
+    and may not make it contain itself (422 naming the missing process, or the loop).
     """
+    common: dict[str, Any] = {"title": body.title, "description": body.description,
+                              "version": body.version, "timeout": body.timeout}  # fmt: skip
     try:
-        check_code(body.code, settings)
+        if body.steps is not None:
+            steps = [step.model_dump(exclude_none=True) for step in body.steps]
+            record, created = await jobs.register_pipeline(processID, steps, **common)
+        else:
+            code = body.code or ""
+            check_code(code, settings)
+            record, created = await jobs.register(
+                processID, code, inputs=body.inputs, deterministic=body.deterministic, **common
+            )
     except TooLarge as e:
         return too_large(e)
-    try:
-        record, created = await jobs.register(
-            processID,
-            body.code,
-            title=body.title,
-            description=body.description,
-            version=body.version,
-            inputs=body.inputs,
-            deterministic=body.deterministic,
-        )
     except RegistrationError as e:
         refused = RegistrationErrors(
             type="invalid-process", title="The process cannot be registered", status=422, detail=str(e),
@@ -194,6 +199,11 @@ async def delete_process(processID: str, jobs: JobsDep) -> Response:  # noqa: N8
         400: {"model": Exception_, "description": "An input does not fit its schema, or a bad timeout."},
         404: {"model": Exception_, "description": "No such process."},
         413: {"model": Exception_, "description": "The inputs are too large (`MLPY_MAX_CONTEXT_BYTES`)."},
+        409: {
+            "model": Exception_,
+            "description": "A pipeline that cannot run as its steps now stand: a step's process was deleted "
+            "(the detail names the step).",
+        },
         503: {"model": Exception_, "description": "Too many queued jobs, or the executor is overloaded."},
     },
 )
@@ -233,6 +243,8 @@ async def execute_process(
         )
     except NotFound:
         return _no_process(processID)
+    except BrokenPipeline as e:
+        return exception(409, "broken-pipeline", "The pipeline cannot run", str(e))
     except (InvalidInput, ValueError, TypeError) as e:
         return exception(400, "InvalidParameterValue", "Invalid input", str(e))
     except QueueFull as e:

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.anyio
 OGC = "http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 STATUS_KEYS = {"jobID", "processID", "type", "status", "message", "created", "started", "finished", "updated",
-               "progress", "links", "cached"}  # fmt: skip
+               "progress", "links", "cached", "steps"}  # fmt: skip
+#: the keys of each entry of a pipeline job's ``steps`` (a script job's ``steps`` is null)
+STEP_KEYS = {"process", "status", "progress", "started", "finished", "message", "cached"}
 EXECUTE_KEYS = {"success", "value", "error", "execution_time", "transpile_time", "error_type", "error_line",
                 "error_column", "stdout"}  # fmt: skip
 
@@ -65,6 +67,11 @@ def check_status_info(body: dict[str, Any], job_id: str | None = None) -> None:
     for key in ("started", "finished"):
         assert body[key] is None or RFC3339.match(body[key])
     assert isinstance(body["progress"], int) and 0 <= body["progress"] <= 100
+    for step in body["steps"] or []:
+        assert set(step) == STEP_KEYS
+        assert step["status"] in {"accepted", "running", "successful", "failed", "skipped", "dismissed"}
+        assert isinstance(step["progress"], int) and 0 <= step["progress"] <= 100
+        assert step["started"] is None or RFC3339.match(step["started"])
     rels = {link["rel"]: link["href"] for link in body["links"]}
     assert rels["self"] == f"http://mlpy.test/jobs/{body['jobID']}"
     assert rels["http://www.opengis.net/def/rel/ogc/1.0/results"].endswith(f"/jobs/{body['jobID']}/results")
@@ -102,7 +109,8 @@ async def test_register_describe_replace_list_and_delete_a_process(client: httpx
     assert created.status_code == 201 and created.headers["location"] == "/processes/double"
     desc = created.json()
     assert set(desc) == {"id", "title", "description", "version", "jobControlOptions", "outputTransmission",
-                         "links", "deterministic", "revision", "inputs", "outputs"}  # fmt: skip
+                         "links", "deterministic", "revision", "steps", "inputs", "outputs"}  # fmt: skip
+    assert desc["steps"] is None  # a script, not a pipeline
     assert (desc["id"], desc["title"], desc["description"], desc["version"]) == (
         "double",
         "Double",
@@ -139,7 +147,7 @@ async def test_register_describe_replace_list_and_delete_a_process(client: httpx
     assert [p["id"] for p in listing["processes"]] == ["another", "double"]
     summary = listing["processes"][1]
     assert set(summary) == {"id", "title", "description", "version", "jobControlOptions",
-                            "outputTransmission", "links", "deterministic", "revision"}  # fmt: skip
+                            "outputTransmission", "links", "deterministic", "revision", "steps"}  # fmt: skip
     assert listing["links"][0]["rel"] == "self"
 
     assert (await client.delete("/processes/double")).status_code == 204
