@@ -30,7 +30,7 @@ import anyio.to_thread
 
 from mlpy.api import validate_timeout
 from mlpy.executor import AsyncMLExecutor
-from mlpy.jobs.models import JobRecord, JobsConfig, JobStatus, ProcessRecord
+from mlpy.jobs.models import JobQuery, JobRecord, JobsConfig, JobStatus, ProcessRecord
 from mlpy.jobs.pipeline import (
     BrokenPipeline,
     StepPlan,
@@ -388,14 +388,8 @@ class Jobs:
         offset: int = 0,
     ) -> list[JobRecord]:
         """Jobs matching the filters, newest first."""
-        return await self._call(
-            self.store.list_jobs,
-            status=status,
-            process_id=process_id,
-            owner=owner,
-            limit=limit,
-            offset=offset,
-        )
+        query = JobQuery(status=status, process_id=process_id, owner=owner, limit=limit, offset=offset)
+        return await self._call(self.store.list_jobs, query)
 
     async def counts(self) -> dict[str, int]:
         """How many jobs the store holds in each status (for the ``mlpy_jobs`` metric)."""

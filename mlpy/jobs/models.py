@@ -20,6 +20,7 @@ __all__ = [
     "FINISHED",
     "PROCESS_ID",
     "ConfigError",
+    "JobQuery",
     "JobRecord",
     "JobStatus",
     "JobsConfig",
@@ -139,6 +140,26 @@ class JobRecord:
     def done(self) -> bool:
         """The job has finished (successful, failed or dismissed)."""
         return self.status in FINISHED
+
+
+@dataclass(frozen=True, slots=True)
+class JobQuery:
+    """Which jobs a listing wants, newest first: every filter given (None: any) must match;
+    ``limit`` jobs from the ``offset``-th on."""
+
+    status: JobStatus | None = None
+    process_id: str | None = None
+    owner: str | None = None
+    limit: int = 10
+    offset: int = 0
+
+    def matches(self, job: JobRecord) -> bool:
+        """``job`` passes every filter."""
+        return (
+            (self.status is None or job.status == self.status)
+            and (self.process_id is None or job.process_id == self.process_id)
+            and (self.owner is None or job.owner == self.owner)
+        )
 
 
 class ConfigError(ValueError):

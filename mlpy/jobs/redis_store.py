@@ -24,7 +24,7 @@ from typing import Any
 
 import redis
 
-from mlpy.jobs.models import JobRecord, JobStatus, ProcessRecord
+from mlpy.jobs.models import JobQuery, JobRecord, JobStatus, ProcessRecord
 from mlpy.jobs.store import new_revision
 
 __all__ = ["PREFIX", "RedisStore"]
@@ -132,40 +132,28 @@ class RedisStore:
         self.db.transaction(work, key)
         return result[0]
 
-    def list_jobs(
-        self,
-        *,
-        status: JobStatus | None = None,
-        process_id: str | None = None,
-        owner: str | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> list[JobRecord]:
-        def wanted(job: JobRecord) -> bool:
-            return (process_id is None or job.process_id == process_id) and (
-                owner is None or job.owner == owner
-            )
-
-        if status is not None:  # the status's own set: the supervisor's passes over running jobs
-            ids = [_text(i) for i in self.db.smembers(self._key("status", status.value))]
-            found = [job for job in self._load(ids) if job.status == status and wanted(job)]
+    def list_jobs(self, query: JobQuery) -> list[JobRecord]:
+        end = query.offset + query.limit
+        if query.status is not None:  # the status's own set: the supervisor's passes over running jobs
+            ids = [_text(i) for i in self.db.smembers(self._key("status", query.status.value))]
+            found = [job for job in self._load(ids) if query.matches(job)]
             found.sort(key=lambda job: (job.created, job.id), reverse=True)
-            return found[offset : offset + limit]
-        if owner is not None:
-            index = self._key("jobs", "owner", owner)
-        elif process_id is not None:
-            index = self._key("jobs", "process", process_id)
+            return found[query.offset : end]
+        if query.owner is not None:
+            index = self._key("jobs", "owner", query.owner)
+        elif query.process_id is not None:
+            index = self._key("jobs", "process", query.process_id)
         else:
             index = self._key("jobs")
         matched: list[JobRecord] = []
         start, batch = 0, 200
-        while len(matched) < offset + limit:
+        while len(matched) < end:
             ids = [_text(i) for i in self.db.zrevrange(index, start, start + batch - 1)]
             if not ids:
                 break
             start += batch
-            matched += [job for job in self._load(ids) if wanted(job)]
-        return matched[offset : offset + limit]
+            matched += [job for job in self._load(ids) if query.matches(job)]
+        return matched[query.offset : end]
 
     def _load(self, ids: list[str]) -> list[JobRecord]:
         """The jobs ``ids`` that still exist, in the same order."""

@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from mlpy.jobs.models import FINISHED, JobRecord, JobsConfig, JobStatus, ProcessRecord
+from mlpy.jobs.models import FINISHED, JobQuery, JobRecord, JobsConfig, JobStatus, ProcessRecord
 
 __all__ = ["SqliteStore", "Store", "open_store"]
 
@@ -68,16 +68,8 @@ class Store(Protocol):
         """Apply ``changes`` if the job's status is in ``expect``; the new record, or None."""
         ...
 
-    def list_jobs(
-        self,
-        *,
-        status: JobStatus | None = None,
-        process_id: str | None = None,
-        owner: str | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> list[JobRecord]:
-        """Jobs matching every filter given, newest first."""
+    def list_jobs(self, query: JobQuery) -> list[JobRecord]:
+        """The page of jobs ``query`` asks for, newest first."""
         ...
 
     def count_jobs(self, status: JobStatus) -> int:
@@ -235,23 +227,16 @@ class SqliteStore:
             )
         return job
 
-    def list_jobs(
-        self,
-        *,
-        status: JobStatus | None = None,
-        process_id: str | None = None,
-        owner: str | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> list[JobRecord]:
+    def list_jobs(self, query: JobQuery) -> list[JobRecord]:
         where, args = [], []
-        for column, value in (("status", status), ("process_id", process_id), ("owner", owner)):
+        filters = (("status", query.status), ("process_id", query.process_id), ("owner", query.owner))
+        for column, value in filters:
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(str(value))
         sql = "select data from jobs" + (" where " + " and ".join(where) if where else "")
         sql += " order by created desc, id desc limit ? offset ?"
-        rows = self._conn().execute(sql, (*args, limit, offset)).fetchall()
+        rows = self._conn().execute(sql, (*args, query.limit, query.offset)).fetchall()
         return [JobRecord.from_dict(json.loads(r[0])) for r in rows]
 
     def count_jobs(self, status: JobStatus) -> int:

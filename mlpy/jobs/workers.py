@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from mlpy.call import warm_up
-from mlpy.jobs.models import JobsConfig, JobStatus
+from mlpy.jobs.models import JobQuery, JobsConfig, JobStatus
 from mlpy.jobs.pipeline import stopped_steps
 from mlpy.jobs.queue import JobQueue
 from mlpy.jobs.runner import Outcome, run_job, worker_name
@@ -83,10 +83,14 @@ def worker_main(config: JobsConfig) -> int:
     return 0
 
 
+#: the running jobs, as the supervisor lists them (more than workers can run at once)
+_ALL_RUNNING = JobQuery(status=JobStatus.RUNNING, limit=10_000)
+
+
 def fail_jobs_of(store: Store, worker: str, why: str) -> int:
     """Fail every running job of ``worker`` with message ``why``; how many."""
     failed = 0
-    for job in store.list_jobs(status=JobStatus.RUNNING, limit=10_000):
+    for job in store.list_jobs(_ALL_RUNNING):
         if job.worker == worker and _fail(store, job.id, why):
             failed += 1
     return failed
@@ -96,7 +100,7 @@ def reap(store: Store, config: JobsConfig) -> int:
     """Fail running jobs whose worker has sent no heartbeat for `heartbeat_timeout`; how many."""
     late = time.time() - config.heartbeat_timeout
     failed = 0
-    for job in store.list_jobs(status=JobStatus.RUNNING, limit=10_000):
+    for job in store.list_jobs(_ALL_RUNNING):
         if (job.heartbeat or 0) < late:
             why = (
                 f"the worker running this job ({job.worker}) stopped sending heartbeats for over "

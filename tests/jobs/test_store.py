@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlpy.jobs.models import JobRecord, JobStatus, ProcessRecord
+from mlpy.jobs.models import JobQuery, JobRecord, JobStatus, ProcessRecord
 from mlpy.jobs.redis_store import RedisStore
 from mlpy.jobs.store import SqliteStore, Store
 
@@ -59,11 +59,17 @@ def test_list_jobs_newest_first_with_filters_limit_and_offset(store: Store) -> N
     for n in range(5):
         store.add_job(job(n, process_id="even" if n % 2 == 0 else None, owner="ann" if n < 2 else "bob"))
     store.update_job("job-3", LIVE, status=JobStatus.RUNNING)
-    assert [j.id for j in store.list_jobs(limit=10)] == ["job-4", "job-3", "job-2", "job-1", "job-0"]
-    assert [j.id for j in store.list_jobs(limit=2, offset=1)] == ["job-3", "job-2"]
-    assert [j.id for j in store.list_jobs(process_id="even")] == ["job-4", "job-2", "job-0"]
-    assert [j.id for j in store.list_jobs(owner="ann")] == ["job-1", "job-0"]
-    assert [j.id for j in store.list_jobs(status=JobStatus.RUNNING)] == ["job-3"]
+    assert [j.id for j in store.list_jobs(JobQuery(limit=10))] == [
+        "job-4",
+        "job-3",
+        "job-2",
+        "job-1",
+        "job-0",
+    ]
+    assert [j.id for j in store.list_jobs(JobQuery(limit=2, offset=1))] == ["job-3", "job-2"]
+    assert [j.id for j in store.list_jobs(JobQuery(process_id="even"))] == ["job-4", "job-2", "job-0"]
+    assert [j.id for j in store.list_jobs(JobQuery(owner="ann"))] == ["job-1", "job-0"]
+    assert [j.id for j in store.list_jobs(JobQuery(status=JobStatus.RUNNING))] == ["job-3"]
     assert (store.count_jobs(JobStatus.ACCEPTED), store.count_jobs(JobStatus.RUNNING)) == (4, 1)
 
 
@@ -81,7 +87,7 @@ def test_output_cache_and_expiry(store: Store) -> None:
     assert store.get_job("job-1") is None and store.get_output("job-1") == ""
     assert store.get_job("job-2") is not None
     # gone from every listing too, not only as a record
-    assert "job-1" not in {j.id for j in store.list_jobs(limit=100)}
+    assert "job-1" not in {j.id for j in store.list_jobs(JobQuery(limit=100))}
     assert store.count_jobs(JobStatus.SUCCESSFUL) == 0 and store.count_jobs(JobStatus.FAILED) == 1
 
 
@@ -91,7 +97,7 @@ def test_expiry_forgets_a_job_in_every_index(store: Store) -> None:
     store.update_job("job-1", LIVE, status=JobStatus.FAILED, finished=now - 100)
     store.add_job(job(2, owner="ann", process_id="p", status=JobStatus.SUCCESSFUL, finished=now - 100))
     assert store.expire(now) == 2
-    assert store.list_jobs(owner="ann") == [] and store.list_jobs(process_id="p") == []
+    assert store.list_jobs(JobQuery(owner="ann")) == [] and store.list_jobs(JobQuery(process_id="p")) == []
     assert store.expire(now) == 0
 
 
@@ -111,10 +117,10 @@ def test_a_tenants_listing_reads_that_tenants_jobs_only_on_redis(redis_db: Calla
         for n in range(600):
             store.add_job(job(n, owner="big", process_id="bulk"))
         store.add_job(job(1000, owner="small"))
-        assert [j.id for j in store.list_jobs(owner="small")] == ["job-1000"]
+        assert [j.id for j in store.list_jobs(JobQuery(owner="small"))] == ["job-1000"]
         assert store.loaded == 1
         store.loaded = 0
-        assert len(store.list_jobs(process_id="bulk", limit=5)) == 5
+        assert len(store.list_jobs(JobQuery(process_id="bulk", limit=5))) == 5
         assert store.loaded <= 200  # one batch, not the 600
         store.loaded = 0
         before = time.time()
