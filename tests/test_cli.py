@@ -102,9 +102,9 @@ def test_run_output_before_an_error_is_kept(script: Script, capsys: Capsys) -> N
 
 
 def test_run_timeout(script: Script, capsys: Capsys) -> None:
-    code, _, err = _main(["run", script("while (true) { }"), "--timeout", "0.1"], capsys)
+    code, _, err = _main(["run", script("while (true) { }"), "--timeout", "0.5"], capsys)
     assert code == 1
-    assert ":1:1: TimeoutError: Execution timeout after 0.1 seconds" in err
+    assert ":1:1: TimeoutError: Execution timeout after 0.5 seconds" in err
 
 
 def test_run_strict(script: Script, capsys: Capsys) -> None:
